@@ -1,0 +1,3 @@
+from progress_cli.cli import main
+
+main()

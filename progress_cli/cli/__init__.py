@@ -1,0 +1,87 @@
+"""The `progress` command: global options, sub-commands, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from progress_cli import __version__
+from progress_cli.config import Settings, default_db, resolve_tz
+from progress_cli.errors import ProgressError
+
+
+class _Group(TyperGroup):
+    """Turns a ProgressError raised anywhere below into `Error: ...` and its exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ProgressError as exc:
+            if ctx.obj is not None and getattr(ctx.obj, "debug", False):
+                raise
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("Interrupted; any unfinished write was rolled back.", err=True)
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as exc:  # a bug: still one line, with the way to see more
+            if ctx.obj is not None and getattr(ctx.obj, "debug", False):
+                raise
+            typer.echo(f"Error: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                       err=True)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="progress",
+    help="Learner progress, readiness, reports and certificates from a training platform's session logs.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"progress-cli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[Optional[str], typer.Option(
+        "--db", envvar="PROGRESS_DB", show_envvar=True,
+        help="Store: a SQLite file path or a SQLAlchemy URL. Default: progress.db in the user data dir.")] = None,
+    tz: Annotated[Optional[str], typer.Option(
+        "--tz", envvar="PROGRESS_TZ", show_envvar=True,
+        help="Time zone of naive import times and of days, weeks and streaks. Default: the system's.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Machine-readable output (also accepted after a read command).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars and no summaries; errors only.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Learner progress from session logs. Start with `progress init --catalog FILE`, then `progress import FILE`."""
+    ctx.obj = Settings(db=db or default_db(), tz=resolve_tz(tz), json=json_out, quiet=quiet, debug=debug)
+
+
+def _register() -> None:
+    from progress_cli.cli import imports, learners, setup
+
+    app.command("init")(setup.init)
+    app.command("import")(imports.import_)
+    app.command("learners")(learners.learners)
+
+
+_register()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,32 @@
+"""`progress init`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from progress_cli.cli.output import emit_json, console
+
+
+def init(
+    ctx: typer.Context,
+    catalog: Annotated[Optional[Path], typer.Option(
+        "--catalog", help="Training catalog (TOML) to load or replace; see README 'Catalog'.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Create the store (or upgrade it in place) and load the training catalog."""
+    from progress_cli.services import setup
+
+    settings = ctx.obj
+    result = setup.init_store(settings.db, catalog)
+    if json_out or settings.json:
+        emit_json(result)
+    elif not settings.quiet:
+        out = console()
+        out.print(f"Store ready: {result['db']} (schema version {result['schema_version']})")
+        if result["catalog"]:
+            c = result["catalog"]
+            out.print(f"Catalog {c['source']}: {c['modules']} modules, {c['tasks']} tasks, "
+                      f"{c['skills']} skills, {c['achievements']} achievements")

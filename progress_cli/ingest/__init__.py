@@ -1,0 +1,1 @@
+"""Readers of session exports -> validated event records and rejects (no store access)."""

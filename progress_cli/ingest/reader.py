@@ -1,0 +1,224 @@
+"""Reading one export file: checks, format detection, and raw objects -> event records.
+
+`read_events` yields (line, raw, outcome) where outcome is a normalised record (dict), a
+`Void`, a `Skip`, or a `RowRejected`; the caller counts and stores. Pure apart from
+reading the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping
+from zoneinfo import ZoneInfo
+
+from progress_cli.catalog import XapiMapping
+from progress_cli.errors import InputFileError
+from progress_cli.ingest import sources
+from progress_cli.ingest.record import RowRejected, normalize
+from progress_cli.ingest.xapi import Skip, Void, is_statement_like, statement_to_row, unwrap
+
+FORMATS = ("auto", "jsonl", "csv", "json", "xapi")
+_SNIFF = 64 * 1024
+_SEED_EVENT_FIELDS = ("task_id", "skill", "duration_s", "difficulty", "event_id", "score", "type", "timestamp")
+
+
+def check_file(path: Path) -> str:
+    """Refuse what is not a readable UTF-8 export; returns the first bytes as text."""
+    if path.is_dir():
+        raise InputFileError(f"{path}: is a directory, not an export file")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_SNIFF)
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read: {exc.strerror}") from None
+    if not head.strip():
+        raise InputFileError(f"{path}: the file is empty")
+    if b"\x00" in head:
+        raise InputFileError(f"{path}: a binary file, not a text export")
+    try:
+        return head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # a character cut at the end of the sniff is fine
+            raise InputFileError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+        return head[:exc.start].decode("utf-8-sig")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def detect_format(path: Path, head: str) -> str:
+    """jsonl, csv, json or xapi, from the extension and the first object."""
+    if path.suffix.lower() in (".csv", ".tsv"):
+        return "csv"
+    text = head.lstrip()
+    if text[:1] not in ("[", "{"):
+        if path.suffix.lower() in (".json", ".jsonl", ".ndjson"):
+            raise InputFileError(f"{path}: does not start with JSON; use --format to say what it is")
+        return "csv"
+    first = _first_object(path)
+    if is_statement_like(first) or (isinstance(first, dict) and isinstance(first.get("statements"), list)):
+        return "xapi"
+    return "jsonl" if _container(head) == "lines" else "json"
+
+
+def _container(head: str) -> str:
+    """'lines' when the first line is a whole JSON value (JSON Lines), else 'document'."""
+    text = head.lstrip()
+    if text.startswith("["):
+        return "document"
+    first_line = text.split("\n", 1)[0]
+    try:
+        sources._loads(first_line)
+    except Exception:
+        return "document"
+    return "lines"
+
+
+class _CountingReader(io.RawIOBase):
+    """A raw file that reports how many bytes were read, for the progress bar."""
+
+    def __init__(self, raw: io.RawIOBase, on_bytes: Callable[[int], None]) -> None:
+        self._raw, self._on_bytes = raw, on_bytes
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self._raw.readinto(buffer)
+        if count:
+            self._on_bytes(count)
+        return count
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _open(path: Path, on_bytes: Callable[[int], None] | None = None):
+    if on_bytes is None:
+        return path.open("r", encoding="utf-8-sig", newline="")
+    raw = _CountingReader(io.FileIO(path, "r"), on_bytes)
+    return io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8-sig", newline="")
+
+
+def _first_object(path: Path) -> Any:
+    with _open(path) as fh:
+        head = fh.read(_SNIFF)
+        fh.seek(0)
+        items = sources.json_lines(fh) if _container(head) == "lines" else sources.json_document(fh)
+        for _, obj in itertools.islice(items, 1):
+            if isinstance(obj, dict) and isinstance(obj.get("statements"), list) and obj["statements"]:
+                return obj["statements"][0]
+            if isinstance(obj, list) and obj:
+                return obj[0]
+            return obj
+    return None
+
+
+def read_events(
+    path: Path,
+    fmt: str,
+    tz: ZoneInfo,
+    xapi: XapiMapping,
+    column_map: Mapping[str, str] | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Iterator[tuple[int, Any, Any]]:
+    """Stream (line, raw, outcome) for every row of an export file of format `fmt`."""
+    head = check_file(path)
+    try:
+        with _open(path, on_bytes) as fh:
+            if fmt == "csv":
+                objects = sources.csv_rows(fh)
+            elif _container(head) == "lines":
+                objects = sources.json_lines(fh)
+            else:
+                objects = sources.json_document(fh)
+            for line, obj in objects:
+                if isinstance(obj, RowRejected):
+                    yield line, None, obj
+                elif fmt == "xapi":
+                    yield from _statements(line, obj, tz, xapi)
+                else:
+                    yield from _events(line, obj, tz, column_map or {})
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path}: not UTF-8 text (bad byte {exc.object[exc.start:exc.start + 1]!r})") from None
+
+
+def _events(line: int, obj: Any, tz: ZoneInfo, column_map: Mapping[str, str]) -> Iterator[tuple[int, Any, Any]]:
+    if isinstance(obj, list):  # a JSON array of events read whole (nested in a document)
+        for item in obj:
+            yield from _events(line, item, tz, column_map)
+        return
+    if not isinstance(obj, dict):
+        yield line, obj, RowRejected("not a JSON object")
+        return
+    if isinstance(obj.get("events"), list):
+        yield from _seed_session(line, obj, tz)
+        return
+    raw = dict(obj)
+    for field, column in column_map.items():
+        if column in raw:
+            raw[field] = raw.pop(column)
+    yield line, obj, _normalize(raw, tz)
+
+
+def _seed_session(line: int, session: dict, tz: ZoneInfo) -> Iterator[tuple[int, Any, Any]]:
+    """The seed's session shape: {session_id, learner_id, module_id, ..., events: [...]}."""
+    shared = {k: v for k, v in session.items() if k not in ("events", "start_time", "end_time")}
+    if not session["events"]:
+        yield line, session, Skip("session without events")
+    for event in session["events"]:
+        if not isinstance(event, dict):
+            yield line, event, RowRejected("session event is not a JSON object")
+            continue
+        raw = {**shared, **{k: v for k, v in event.items() if k != "data"}}
+        data = event.get("data")
+        if isinstance(data, dict):
+            for key in _SEED_EVENT_FIELDS:
+                if key in data and key not in raw:
+                    raw[key] = data[key]
+            rest = {k: v for k, v in data.items() if k not in _SEED_EVENT_FIELDS}
+            if rest:
+                raw["metadata"] = {**rest, **(raw.get("metadata") or {})}
+        yield line, event, _normalize(raw, tz)
+
+
+def _statements(line: int, obj: Any, tz: ZoneInfo, xapi: XapiMapping) -> Iterator[tuple[int, Any, Any]]:
+    if isinstance(obj, list):
+        for item in obj:
+            yield from _statements(line, item, tz, xapi)
+        return
+    if isinstance(obj, dict) and isinstance(obj.get("statements"), list) and "verb" not in obj:
+        for item in obj["statements"]:  # an LRS page: {"statements": [...], "more": ...}
+            yield from _statements(line, item, tz, xapi)
+        return
+    statement, voided = unwrap(obj)
+    try:
+        row = statement_to_row(statement, xapi)
+    except RowRejected as exc:
+        yield line, obj, exc
+        return
+    if isinstance(row, (Skip, Void)):
+        yield line, obj, row
+        return
+    record = _normalize(row, tz)
+    if isinstance(record, dict):
+        record["voided"] = voided
+    yield line, obj, record
+
+
+def _normalize(raw: dict, tz: ZoneInfo) -> dict | RowRejected:
+    try:
+        return normalize(raw, tz)
+    except RowRejected as exc:
+        return exc

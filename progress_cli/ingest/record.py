@@ -1,0 +1,239 @@
+"""One event record (DESIGN section 2): validation and normalisation of a raw row.
+
+`normalize` turns whatever a reader produced (a dict of field -> value) into the stored
+shape, or raises RowRejected with a reason. Values are never clamped or guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+
+# The stored shape, in column order.
+FIELDS = (
+    "event_id", "learner_id", "learner_name", "session_id", "module_id", "task_id", "skill",
+    "type", "timestamp", "score", "duration_s", "difficulty", "metadata",
+)
+# The facts of an event: a second row with the same id must agree on these (else: conflict).
+CORE_FIELDS = (
+    "learner_id", "session_id", "module_id", "task_id", "skill", "type", "timestamp", "score",
+    "duration_s", "difficulty",
+)
+ALIASES = {
+    "user_id": "learner_id", "userId": "learner_id", "learnerId": "learner_id",
+    "moduleId": "module_id", "module": "module_id",
+    "eventId": "event_id", "sessionId": "session_id", "taskId": "task_id",
+    "learnerName": "learner_name",
+}
+_KNOWN = set(FIELDS)
+UTC = dt.timezone.utc
+_EPOCH_MS_FROM = 1e11  # an epoch number at or above this is milliseconds (DESIGN section 2)
+_ISO_DURATION = re.compile(
+    r"^P(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?"
+    r"(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
+)
+
+
+class RowRejected(ValueError):
+    """A row that cannot be stored; the message is the reason written to the rejects file."""
+
+
+def normalize(raw: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    """Validate one raw row and return it in the stored shape (timestamps in UTC)."""
+    row: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in raw.items():
+        key = ALIASES.get(key, key)
+        if key in _KNOWN:
+            if value is not None and value != "":
+                row[key] = value
+        elif value is not None and value != "":
+            extra[key] = value
+
+    learner = _required_text(row, "learner_id")
+    module = _required_text(row, "module_id")
+    if "timestamp" not in row:
+        raise RowRejected("missing timestamp")
+    score = _score(row.get("score"))
+    kind = row.get("type")
+    if kind is None:
+        if score is None:
+            raise RowRejected("missing type")
+        kind = "attempt"  # DESIGN 5: an event with a score is an attempt
+    out = {
+        "event_id": _optional_text(row, "event_id"),
+        "learner_id": learner,
+        "learner_name": _optional_text(row, "learner_name"),
+        "session_id": _optional_text(row, "session_id"),
+        "module_id": module,
+        "task_id": _optional_text(row, "task_id"),
+        "skill": _optional_text(row, "skill"),
+        "type": str(kind).strip(),
+        "timestamp": parse_timestamp(row["timestamp"], tz),
+        "score": score,
+        "duration_s": _duration(row.get("duration_s")),
+        "difficulty": _difficulty(row.get("difficulty")),
+        "metadata": _metadata(row.get("metadata"), extra),
+        "voided": False,
+    }
+    if not out["type"]:
+        raise RowRejected("empty type")
+    if out["event_id"] is None:
+        out["event_id"] = stable_event_id(out)
+    out["content_hash"] = content_hash(out)
+    return out
+
+
+def stable_event_id(row: dict[str, Any]) -> str:
+    """DESIGN 2: a hash of the canonical JSON of the identifying fields."""
+    score = None if row["score"] is None else float(row["score"])
+    key = [row["learner_id"], row["module_id"], row["task_id"], row["skill"], row["type"],
+           row["timestamp"], score]
+    return "h-" + hashlib.sha256(orjson.dumps(key)).hexdigest()[:32]
+
+
+def content_hash(row: dict[str, Any]) -> str:
+    """A digest of the core fields, to tell a duplicate from a conflicting row."""
+    return hashlib.blake2b(orjson.dumps([row[f] for f in CORE_FIELDS]), digest_size=12).hexdigest()
+
+
+def parse_timestamp(value: Any, tz: ZoneInfo) -> str:
+    """ISO 8601 (offset or naive, read in `tz`) or epoch s/ms -> 'YYYY-MM-DDTHH:MM:SS.ffffffZ'."""
+    if isinstance(value, bool):
+        raise RowRejected(f"timestamp is not a time: {value!r}")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            number = float(text)
+        except ValueError:
+            try:
+                moment = dt.datetime.fromisoformat(text)
+            except ValueError:
+                raise RowRejected(f"timestamp is not ISO 8601 or epoch: {value!r}") from None
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=tz)
+            return _utc_text(moment)
+        value = number
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise RowRejected(f"timestamp is not a time: {value!r}")
+        seconds = value / 1000 if abs(value) >= _EPOCH_MS_FROM else value
+        try:
+            return _utc_text(dt.datetime.fromtimestamp(seconds, UTC))
+        except (OverflowError, OSError, ValueError):
+            raise RowRejected(f"timestamp out of range: {value!r}") from None
+    raise RowRejected(f"timestamp is not a time: {value!r}")
+
+
+def _utc_text(moment: dt.datetime) -> str:
+    try:
+        moment = moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise RowRejected("timestamp out of range") from None
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso_duration(text: str) -> float | None:
+    """'PT4M30S' -> 270.0; None when it is not an ISO 8601 duration we can read."""
+    match = _ISO_DURATION.match(text.strip())
+    if not match or text.strip() in ("P", "PT"):
+        return None
+    parts = {k: float(v) for k, v in match.groupdict().items() if v is not None}
+    return parts.get("d", 0) * 86400 + parts.get("h", 0) * 3600 + parts.get("m", 0) * 60 + parts.get("s", 0)
+
+
+def _required_text(row: dict, field: str) -> str:
+    value = row.get(field)
+    if value is None:
+        raise RowRejected(f"missing {field}")
+    text = _text(value, field)
+    if not text:
+        raise RowRejected(f"empty {field}")
+    return text
+
+
+def _optional_text(row: dict, field: str) -> str | None:
+    value = row.get(field)
+    if value is None:
+        return None
+    return _text(value, field) or None
+
+
+def _text(value: Any, field: str) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # numeric ids such as OULAD's id_student
+    raise RowRejected(f"{field} must be text, got {type(value).__name__}")
+
+
+def _number(value: Any, field: str) -> float:
+    if isinstance(value, bool):
+        raise RowRejected(f"{field} is not a number: {value!r}")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise RowRejected(f"{field} is not a number: {value!r}") from None
+    else:
+        raise RowRejected(f"{field} is not a number: {value!r}")
+    if not math.isfinite(number):
+        raise RowRejected(f"{field} is not a finite number: {value!r}")
+    return number
+
+
+def _score(value: Any) -> float | None:
+    if value is None:
+        return None
+    score = _number(value, "score")
+    if not 0 <= score <= 100:
+        raise RowRejected(f"score out of range 0..100: {value!r}")
+    return score
+
+
+def _duration(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().upper().startswith("P"):
+        seconds = parse_iso_duration(value.strip().upper())
+        if seconds is None:
+            raise RowRejected(f"duration_s is not seconds or an ISO 8601 duration: {value!r}")
+        return seconds
+    seconds = _number(value, "duration_s")
+    if seconds < 0:
+        raise RowRejected(f"duration_s is negative: {value!r}")
+    return seconds
+
+
+def _difficulty(value: Any) -> int | None:
+    if value is None:
+        return None
+    number = _number(value, "difficulty")
+    if number != int(number) or not 1 <= number <= 5:
+        raise RowRejected(f"difficulty must be a whole number 1..5: {value!r}")
+    return int(number)
+
+
+def _metadata(value: Any, extra: dict[str, Any]) -> str | None:
+    if isinstance(value, str):
+        try:
+            value = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            raise RowRejected("metadata is not a JSON object") from None
+    if value is not None and not isinstance(value, dict):
+        raise RowRejected("metadata is not a JSON object")
+    merged = {**extra, **(value or {})}  # unknown columns are kept, never dropped
+    if not merged:
+        return None
+    try:
+        return orjson.dumps(merged).decode()
+    except TypeError:
+        raise RowRejected("metadata cannot be stored as JSON") from None

@@ -1,0 +1,1 @@
+"""Rendering of result objects: terminal (rich, plotext), Markdown, PDF."""

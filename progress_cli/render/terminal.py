@@ -1,0 +1,72 @@
+"""Rich renderings for the terminal. Takes plain results; computes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from zoneinfo import ZoneInfo
+
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+READINESS_STYLE = {"BEGINNER": "red", "DEVELOPING": "yellow", "PROFICIENT": "green", "ADVANCED": "bold cyan"}
+
+
+@contextmanager
+def import_progress(enabled: bool) -> Iterator[Callable[[Path, int], Callable[[int], None]] | None]:
+    """A byte-count progress bar per file, shown only on a terminal."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        def on_start(path: Path, size: int) -> Callable[[int], None]:
+            task = progress.add_task(path.name, total=size)
+            return lambda n: progress.advance(task, n)
+        yield on_start
+
+
+def import_summary_table(files, *, dry_run: bool) -> Table:
+    table = Table(title="Import (dry run)" if dry_run else "Import")
+    table.add_column("file")
+    table.add_column("format")
+    for name in ("read", "inserted", "duplicates", "rejected", "skipped"):
+        table.add_column(name, justify="right")
+    for f in files:
+        rejected = f"[red]{f.rejected}[/red]" if f.rejected else "0"
+        table.add_row(Path(f.path).name, f.format, str(f.read), str(f.inserted), str(f.duplicates),
+                      rejected, str(f.skipped))
+    return table
+
+
+def learners_table(rows: list[dict[str, Any]], tz: ZoneInfo) -> Table:
+    table = Table(title=f"Learners ({len(rows)})")
+    table.add_column("learner")
+    table.add_column("name")
+    table.add_column("progress", justify="right")
+    table.add_column("streak", justify="right")
+    table.add_column("readiness")
+    table.add_column("last activity")
+    table.add_column("events", justify="right")
+    for r in rows:
+        readiness = " ".join(
+            f"[{READINESS_STYLE.get(level, '')}]{module}:{level[:3]}[/]" for module, level in r["readiness"].items()
+        )
+        table.add_row(
+            r["learner_id"], r["name"] or "",
+            "—" if r["total_progress"] is None else f"{r['total_progress']:.0f}%",
+            "—" if r["streak_days"] is None else f"{r['streak_days']}d",
+            readiness or "—", _local(r["last_activity"], tz), str(r["events"]),
+        )
+    return table
+
+
+def _local(iso: str | None, tz: ZoneInfo) -> str:
+    if iso is None:
+        return "—"
+    return dt.datetime.fromisoformat(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,1 @@
+"""Orchestration: store -> ingest / analytics -> plain result objects for the CLI to render."""

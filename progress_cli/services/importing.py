@@ -1,0 +1,190 @@
+"""`progress import`: read files, store their events, one transaction per file.
+
+Counts always add up: read = inserted + duplicates + rejected + skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+from zoneinfo import ZoneInfo
+
+import orjson
+from sqlalchemy import Engine
+
+from progress_cli.catalog import Catalog
+from progress_cli.errors import UsageError
+from progress_cli.ingest.reader import FORMATS, check_file, detect_format, file_sha256, read_events
+from progress_cli.ingest.record import RowRejected, parse_timestamp
+from progress_cli.ingest.xapi import Skip, Void
+from progress_cli.store import queries, write_transaction
+from progress_cli.store.writes import apply_voids, mark_voided, write_events, write_voids
+
+BATCH_SIZE = 5000
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass
+class FileSummary:
+    path: str
+    format: str
+    read: int = 0
+    inserted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    rejects_path: str | None = None
+    committed: bool = False
+    reasons: Counter = field(default_factory=Counter)  # rejected and skipped, by reason
+
+
+@dataclass
+class ImportSummary:
+    files: list[FileSummary]
+    learners_touched: set[str]
+
+
+class _Rollback(Exception):
+    """Raised inside the file's transaction to undo it (dry run, or --strict with rejects)."""
+
+
+class RejectsLog:
+    """Rejected rows as JSON Lines: {"file", "line", "reason", "row"}; opened on first use."""
+
+    def __init__(self, path: Path | None, enabled: bool = True) -> None:
+        self.path, self.enabled, self._fh = path, enabled, None
+
+    def write(self, file: Path, line: int, reason: str, raw: Any) -> None:
+        if not self.enabled or self.path is None:
+            return
+        if self._fh is None:
+            self._fh = self.path.open("w", encoding="utf-8")
+        entry = {"file": str(file), "line": line, "reason": reason, "row": raw}
+        try:
+            text = orjson.dumps(entry).decode()
+        except TypeError:
+            text = json.dumps(entry, ensure_ascii=False, default=str)
+        self._fh.write(text + "\n")
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+    @property
+    def written(self) -> bool:
+        return self._fh is not None
+
+
+def import_files(
+    engine: Engine,
+    paths: list[Path],
+    *,
+    catalog: Catalog,
+    tz: ZoneInfo,
+    fmt: str = "auto",
+    dry_run: bool = False,
+    strict: bool = False,
+    rejects: Path | None = None,
+    column_map: Mapping[str, str] | None = None,
+    on_start: Callable[[Path, int], ProgressCallback] | None = None,
+) -> ImportSummary:
+    """Import each file in its own transaction; `on_start(path, size)` returns a byte callback."""
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+    for path in paths:  # refuse a bad file before anything is written
+        check_file(path)
+    shared_log = RejectsLog(rejects, enabled=not dry_run) if rejects else None
+    summary = ImportSummary(files=[], learners_touched=set())
+    try:
+        for path in paths:
+            log = shared_log or RejectsLog(path.with_name(path.name + ".rejects.jsonl"), enabled=not dry_run)
+            advance = on_start(path, path.stat().st_size) if on_start else None
+            result, touched = _import_file(engine, path, catalog=catalog, tz=tz, fmt=fmt, dry_run=dry_run,
+                                           strict=strict, log=log, column_map=column_map, advance=advance)
+            if log is not shared_log:
+                log.close()
+            result.rejects_path = str(log.path) if log.written and result.rejected else None
+            summary.files.append(result)
+            summary.learners_touched |= touched
+    finally:
+        if shared_log:
+            shared_log.close()
+    return summary
+
+
+def _import_file(engine, path, *, catalog, tz, fmt, dry_run, strict, log, column_map, advance):
+    fmt = detect_format(path, check_file(path)) if fmt == "auto" else fmt
+    result = FileSummary(path=str(path), format=fmt)
+    touched: set[str] = set()
+    try:
+        with write_transaction(engine) as conn:
+            import_id = queries.start_import(conn, path=str(path), sha256=file_sha256(path), fmt=fmt)
+            batch: list[dict] = []
+            sources: list[tuple[int, Any]] = []
+            voids: list[dict] = []
+            flagged: list[str] = []
+
+            def flush() -> None:
+                outcome = write_events(conn, batch)
+                result.inserted += outcome.inserted
+                result.duplicates += outcome.duplicates
+                touched.update(outcome.learners)
+                for index in outcome.conflicts:
+                    line, raw = sources[index]
+                    _reject(result, log, path, line, raw,
+                            f"conflict: event_id {batch[index]['event_id']} is already stored with other content")
+                batch.clear()
+                sources.clear()
+
+            for line, raw, outcome in read_events(path, fmt, tz, catalog.xapi, column_map, advance):
+                result.read += 1
+                if isinstance(outcome, dict):
+                    outcome["import_id"] = import_id
+                    if outcome["voided"]:
+                        flagged.append(outcome["event_id"])
+                    batch.append(outcome)
+                    sources.append((line, raw))
+                    if len(batch) >= BATCH_SIZE:
+                        flush()
+                elif isinstance(outcome, Void):
+                    _add_void(result, log, path, line, raw, outcome, voids, tz, import_id)
+                elif isinstance(outcome, Skip):
+                    result.skipped += 1
+                    result.reasons[f"skipped: {outcome.reason}"] += 1
+                else:
+                    _reject(result, log, path, line, raw, str(outcome))
+            flush()
+            new_voids = write_voids(conn, voids)
+            result.inserted += new_voids
+            result.duplicates += len(voids) - new_voids
+            mark_voided(conn, flagged)
+            if voids or flagged or queries.has_voids(conn):
+                touched |= apply_voids(conn)
+            queries.finish_import(conn, import_id=import_id, counts={
+                "read": result.read, "inserted": result.inserted, "duplicates": result.duplicates,
+                "rejected": result.rejected, "skipped": result.skipped})
+            if dry_run or (strict and result.rejected):
+                raise _Rollback
+    except _Rollback:
+        return result, set()
+    result.committed = True
+    return result, touched
+
+
+def _reject(result: FileSummary, log: RejectsLog, path: Path, line: int, raw: Any, reason: str) -> None:
+    result.rejected += 1
+    result.reasons[reason.split(":", 1)[0]] += 1
+    log.write(path, line, reason, raw)
+
+
+def _add_void(result, log, path, line, raw, void: Void, voids: list, tz, import_id) -> None:
+    try:
+        when = parse_timestamp(void.timestamp, tz) if void.timestamp is not None else None
+    except RowRejected as exc:
+        _reject(result, log, path, line, raw, str(exc))
+        return
+    voids.append({"event_id": void.event_id, "target_event_id": void.target_event_id,
+                  "learner_id": void.learner_id, "timestamp": when, "import_id": import_id})

@@ -1,0 +1,94 @@
+"""Opening the store: URL resolution, the engine, and the SQLite-specific settings.
+
+This file and `dialect.py` are the only places that know which backend is in use.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from progress_cli.errors import StoreError
+
+_DRIVER_EXTRAS = {"postgresql": "postgres"}
+
+
+def database_url(db: str) -> str:
+    """A SQLAlchemy URL from `--db`: a URL as given, or a path to a SQLite file."""
+    if "://" in db:
+        return db
+    return "sqlite:///" + str(Path(db).expanduser().resolve())
+
+
+def create_store_engine(db: str) -> Engine:
+    """An engine for `db`, with WAL, a busy timeout and explicit transactions on SQLite."""
+    url = database_url(db)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"--db: not a path or a database URL: {db}") from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        try:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the store's folder for {parsed.database}: {exc.strerror}") from None
+    try:
+        engine = create_engine(url)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        backend = parsed.get_backend_name()
+        extra = _DRIVER_EXTRAS.get(backend)
+        hint = f"; install it with: pip install 'progress-cli[{extra}]'" if extra else ""
+        raise StoreError(f"no database driver for {backend}{hint} ({exc})") from None
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy's "begin" event decide how transactions start (see below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; safe in WAL
+        cursor.execute("PRAGMA cache_size = -65536")
+        cursor.execute("PRAGMA temp_store = MEMORY")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A writer takes the write lock up front, so two writers queue on the busy timeout
+        # instead of failing when a read lock cannot be upgraded; readers never block (WAL).
+        if conn.get_execution_options().get("progress_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction that commits on success and leaves the store untouched on any error."""
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(progress_write=True)
+            with conn.begin():
+                yield conn
+    except OperationalError as exc:
+        raise StoreError(f"store error: {exc.orig}") from None
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection for reads; sees one consistent snapshot until it closes."""
+    try:
+        with engine.connect() as conn:
+            yield conn
+    except OperationalError as exc:
+        raise StoreError(f"store error: {exc.orig}") from None

@@ -1,0 +1,53 @@
+"""Numbered schema migrations, recorded in `schema_migrations`, applied when a store opens.
+
+Each step is a function of a connection inside the migrating transaction. A step never
+changes once released; a schema change is a new step, so an old store upgrades in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+from sqlalchemy import Connection, Engine, select
+
+from progress_cli.errors import StoreError
+from progress_cli.store import models
+from progress_cli.store.engine import write_transaction
+
+
+def m001_initial(conn: Connection) -> None:
+    models.SQLModel.metadata.create_all(conn, tables=models.BASE_TABLES)
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "initial", m001_initial),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def applied_versions(conn: Connection) -> list[int]:
+    table = models.SchemaMigration.__table__
+    return list(conn.execute(select(table.c.version).order_by(table.c.version)).scalars())
+
+
+def migrate(engine: Engine, upto: int | None = None) -> list[int]:
+    """Apply the missing migrations (up to `upto`, for tests); returns the versions applied."""
+    table = models.SchemaMigration.__table__
+    with write_transaction(engine) as conn:
+        table.create(conn, checkfirst=True)
+        done = set(applied_versions(conn))
+        if done and max(done) > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store has schema version {max(done)}, newer than this progress-cli knows "
+                f"({SCHEMA_VERSION}); upgrade progress-cli"
+            )
+        now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        applied = []
+        for version, name, step in MIGRATIONS:
+            if version in done or (upto is not None and version > upto):
+                continue
+            step(conn)
+            conn.execute(table.insert().values(version=version, name=name, applied_at=now))
+            applied.append(version)
+    return applied

@@ -1,0 +1,91 @@
+"""Read and small write queries over the store. Keyword-only, take a Connection, never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from progress_cli.catalog import Catalog
+from progress_cli.store import models
+from progress_cli.store.dialect import insert_ignore
+
+CATALOG = models.CatalogRecord.__table__
+MODULES = models.Module.__table__
+TASKS = models.Task.__table__
+EVENTS = models.Event.__table__
+LEARNERS = models.Learner.__table__
+IMPORTS = models.ImportRecord.__table__
+VOIDS = models.Void.__table__
+
+
+def utc_now_text() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def catalog_text(conn: Connection) -> tuple[str, str] | None:
+    """(TOML text, source path) of the loaded catalog, or None."""
+    row = conn.execute(select(CATALOG.c.text, CATALOG.c.source)).first()
+    return (row.text, row.source) if row else None
+
+
+def replace_catalog(conn: Connection, *, catalog: Catalog, text: str, source: str) -> None:
+    """Store the catalog text and rebuild the catalog's modules and tasks."""
+    conn.execute(delete(CATALOG))
+    conn.execute(insert(CATALOG).values(id=1, source=source, text=text, loaded_at=utc_now_text()))
+    conn.execute(update(MODULES).values(in_catalog=False, position=None, title=None,
+                                        pass_mark=None, target_date=None))
+    conn.execute(delete(TASKS))
+    if catalog.modules:
+        conn.execute(insert_ignore(conn, MODULES), [{"module_id": m.id} for m in catalog.modules])
+    for position, module in enumerate(catalog.modules):
+        conn.execute(update(MODULES).where(MODULES.c.module_id == module.id).values(
+            title=module.title, pass_mark=module.pass_mark, in_catalog=True, position=position,
+            target_date=module.target_date.isoformat() if module.target_date else None))
+    tasks = [
+        {"task_id": t.id, "module_id": m.id, "title": t.title, "difficulty": t.difficulty,
+         "skills": json.dumps(list(t.skills)), "position": i}
+        for m in catalog.modules for i, t in enumerate(m.tasks)
+    ]
+    if tasks:
+        conn.execute(insert(TASKS), tasks)
+
+
+def start_import(conn: Connection, *, path: str, sha256: str, fmt: str) -> int:
+    result = conn.execute(insert(IMPORTS).values(path=path, file_sha256=sha256, format=fmt,
+                                                 started_at=utc_now_text()))
+    return result.inserted_primary_key[0]
+
+
+def finish_import(conn: Connection, *, import_id: int, counts: dict[str, int]) -> None:
+    conn.execute(update(IMPORTS).where(IMPORTS.c.id == import_id).values(finished_at=utc_now_text(), **counts))
+
+
+def has_voids(conn: Connection) -> bool:
+    return conn.execute(select(VOIDS.c.event_id).limit(1)).first() is not None
+
+
+def learner_rows(conn: Connection) -> list[dict[str, Any]]:
+    """Every learner with name, event count and last activity (UTC text), by id."""
+    live = EVENTS.c.voided == False  # noqa: E712
+    stats = (
+        select(EVENTS.c.learner_id, func.count().label("events"), func.max(EVENTS.c.timestamp).label("last"))
+        .where(live).group_by(EVENTS.c.learner_id).subquery()
+    )
+    query = (
+        select(LEARNERS.c.learner_id, LEARNERS.c.name, stats.c.events, stats.c.last)
+        .join(stats, stats.c.learner_id == LEARNERS.c.learner_id, isouter=True)
+        .order_by(LEARNERS.c.learner_id)
+    )
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def learner_ids(conn: Connection) -> list[str]:
+    return list(conn.execute(select(LEARNERS.c.learner_id).order_by(LEARNERS.c.learner_id)).scalars())
+
+
+def table_counts(conn: Connection) -> dict[str, int]:
+    return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in models.BASE_TABLES}

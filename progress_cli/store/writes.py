@@ -1,0 +1,105 @@
+"""Bulk writes of imported events through SQLAlchemy Core, a batch at a time.
+
+The hot path of `progress import`: one executemany per batch with ON CONFLICT DO NOTHING,
+and a look-up of stored hashes only for batches where some row was already there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, update
+
+from progress_cli.store import models
+from progress_cli.store.dialect import insert_ignore, upsert
+
+EVENTS = models.Event.__table__
+LEARNERS = models.Learner.__table__
+MODULES = models.Module.__table__
+VOIDS = models.Void.__table__
+_LOOKUP_CHUNK = 500  # keeps IN lists under every backend's parameter limit
+
+
+@dataclass
+class BatchOutcome:
+    inserted: int = 0
+    duplicates: int = 0
+    conflicts: list[int] = field(default_factory=list)  # indexes into the batch
+    learners: set[str] = field(default_factory=set)
+
+
+def write_events(conn: Connection, rows: list[dict[str, Any]]) -> BatchOutcome:
+    """Store a batch of normalised events; report inserted, duplicate and conflicting rows.
+
+    A row whose event_id is stored with other core fields is a conflict: it is not written
+    and the stored row is left as it was.
+    """
+    outcome = BatchOutcome()
+    if not rows:
+        return outcome
+    _upsert_learners(conn, rows)
+    _insert_modules(conn, {r["module_id"] for r in rows})
+    result = conn.execute(insert_ignore(conn, EVENTS), rows)
+    outcome.inserted = result.rowcount
+    if outcome.inserted == len(rows):
+        outcome.learners = {r["learner_id"] for r in rows}
+        return outcome
+    stored = stored_hashes(conn, [r["event_id"] for r in rows])
+    for index, row in enumerate(rows):
+        if stored.get(row["event_id"]) != row["content_hash"]:
+            outcome.conflicts.append(index)
+        elif outcome.inserted:
+            # Some rows of this batch were new; which ones is not worth a second query,
+            # so every learner of a non-conflicting row is recomputed.
+            outcome.learners.add(row["learner_id"])
+    outcome.duplicates = len(rows) - outcome.inserted - len(outcome.conflicts)
+    return outcome
+
+
+def stored_hashes(conn: Connection, event_ids: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    unique = list(dict.fromkeys(event_ids))
+    for start in range(0, len(unique), _LOOKUP_CHUNK):
+        chunk = unique[start:start + _LOOKUP_CHUNK]
+        query = select(EVENTS.c.event_id, EVENTS.c.content_hash).where(EVENTS.c.event_id.in_(chunk))
+        found.update((row.event_id, row.content_hash) for row in conn.execute(query))
+    return found
+
+
+def _upsert_learners(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    names: dict[str, str | None] = {}
+    for row in rows:
+        if row["learner_name"] or row["learner_id"] not in names:
+            names[row["learner_id"]] = row["learner_name"]
+    params = [{"learner_id": k, "name": v} for k, v in names.items()]
+    conn.execute(upsert(conn, LEARNERS, ["learner_id"], ["name"], keep_existing_when_null={"name"}), params)
+
+
+def _insert_modules(conn: Connection, module_ids: set[str]) -> None:
+    params = [{"module_id": m, "in_catalog": False} for m in module_ids]
+    conn.execute(insert_ignore(conn, MODULES), params)
+
+
+def write_voids(conn: Connection, voids: list[dict[str, Any]]) -> int:
+    """Store xAPI voiding statements; returns how many were new."""
+    if not voids:
+        return 0
+    return conn.execute(insert_ignore(conn, VOIDS), voids).rowcount
+
+
+def apply_voids(conn: Connection) -> set[str]:
+    """Mark every stored event that a voiding statement targets; returns the learners touched."""
+    targets = select(VOIDS.c.target_event_id)
+    pending = EVENTS.c.event_id.in_(targets) & (EVENTS.c.voided == False)  # noqa: E712
+    learners = set(conn.execute(select(EVENTS.c.learner_id).where(pending).distinct()).scalars())
+    if learners:
+        conn.execute(update(EVENTS).where(pending).values(voided=True))
+    return learners
+
+
+def mark_voided(conn: Connection, event_ids: list[str]) -> None:
+    """Mark events that their source already reports as voided (an LRS export's flag)."""
+    if event_ids:
+        conn.execute(update(EVENTS).where(EVENTS.c.event_id == bindparam("eid")).values(voided=True),
+                     [{"eid": e} for e in event_ids])
