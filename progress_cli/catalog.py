@@ -20,7 +20,7 @@ ACHIEVEMENT_TYPES = ("milestone", "streak", "mastery", "challenge", "improvement
 DEFAULT_PASS_MARK = 70.0
 
 # `metric[arg] comparison value`, e.g. `module_completion[safety] >= 100`.
-_REQUIREMENT = re.compile(r"^\s*([a-z_]+)(?:\[([^\]]+)\])?\s*(>=|<=|==|>|<)\s*([^\s]+)\s*$")
+_REQUIREMENT = re.compile(r"^\s*([a-z_]+)(?:\[([^\]]+)\])?\s*(>=|<=|==|>|<)\s*([^\s<>=]+)\s*$")
 METRICS_WITH_ARG = {
     "module_completion", "module_readiness", "skill_mastery", "skill_improvement", "challenge_wins",
 }

@@ -31,7 +31,8 @@ class _Group(TyperGroup):
         except Exception as exc:  # a bug: still one line, with the way to see more
             if ctx.obj is not None and getattr(ctx.obj, "debug", False):
                 raise
-            typer.echo(f"Error: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            typer.echo(f"Error: internal error: {type(exc).__name__}: {first_line} (run with --debug for the traceback)",
                        err=True)
             raise typer.Exit(1) from None
 

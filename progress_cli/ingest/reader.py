@@ -43,7 +43,7 @@ def check_file(path: Path) -> str:
     try:
         return head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # a character cut at the end of the sniff is fine
+        if len(head) < _SNIFF or exc.start < len(head) - 4:  # a character cut by the sniff is fine
             raise InputFileError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
         return head[:exc.start].decode("utf-8-sig")
 
@@ -65,7 +65,10 @@ def detect_format(path: Path, head: str) -> str:
         if path.suffix.lower() in (".json", ".jsonl", ".ndjson"):
             raise InputFileError(f"{path}: does not start with JSON; use --format to say what it is")
         return "csv"
-    first = _first_object(path)
+    try:
+        first = _first_object(path)
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path}: not UTF-8 text (bad byte {exc.object[exc.start:exc.start + 1]!r})") from None
     if is_statement_like(first) or (isinstance(first, dict) and isinstance(first.get("statements"), list)):
         return "xapi"
     return "jsonl" if _container(head) == "lines" else "json"

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from progress_cli.errors import StoreError
 
@@ -80,8 +80,8 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             conn.execution_options(progress_write=True)
             with conn.begin():
                 yield conn
-    except OperationalError as exc:
-        raise StoreError(f"store error: {exc.orig}") from None
+    except DBAPIError as exc:
+        raise StoreError(f"store {engine.url.render_as_string(hide_password=True)}: {exc.orig}") from None
 
 
 @contextmanager
@@ -90,5 +90,5 @@ def read_connection(engine: Engine) -> Iterator[Connection]:
     try:
         with engine.connect() as conn:
             yield conn
-    except OperationalError as exc:
-        raise StoreError(f"store error: {exc.orig}") from None
+    except DBAPIError as exc:
+        raise StoreError(f"store {engine.url.render_as_string(hide_password=True)}: {exc.orig}") from None
