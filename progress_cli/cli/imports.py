@@ -25,7 +25,7 @@ def _column_map(pairs: list[str]) -> dict[str, str]:
 
 def import_(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Export files: JSON Lines, CSV, JSON or xAPI.")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Export files: JSON Lines, CSV, JSON or xAPI.")],
     fmt: Annotated[str, typer.Option("--format", help="auto|jsonl|csv|json|xapi (auto: by extension and content).")] = "auto",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and count; write nothing (no rejects file either).")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Keep nothing from a file that has any rejected row.")] = False,
@@ -34,6 +34,7 @@ def import_(
     column_map: Annotated[list[str], typer.Option("--map", metavar="FIELD=COLUMN",
                                                   help="Read FIELD from COLUMN (CSV and JSON Lines); repeatable.")] = [],
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable summary.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; errors only.")] = False,
 ) -> None:
     """Validate, de-duplicate and store events; print a summary; exit 3 if any row was rejected."""
     from progress_cli.render.terminal import import_progress, import_summary_table
@@ -42,10 +43,11 @@ def import_(
     from progress_cli.services.recompute import recompute_learners
 
     settings = ctx.obj
+    quiet = quiet or settings.quiet
     mapping = _column_map(column_map)
     engine = open_engine(settings.db)
     catalog = stored_catalog(engine)
-    show_bar = not (settings.quiet or json_out or settings.json)
+    show_bar = not (quiet or json_out or settings.json)
     with import_progress(enabled=show_bar) as on_start:
         summary = import_files(engine, files, catalog=catalog, tz=settings.tz, fmt=fmt, dry_run=dry_run,
                                strict=strict, rejects=rejects, column_map=mapping, on_start=on_start)
@@ -60,7 +62,7 @@ def import_(
             "learners_recomputed": recomputed,
             "achievements_unlocked": [],
         })
-    elif not settings.quiet:
+    elif not quiet:
         out = console()
         out.print(import_summary_table(summary.files, dry_run=dry_run))
         for f in summary.files:

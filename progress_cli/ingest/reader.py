@@ -151,6 +151,8 @@ def read_events(
                     yield line, None, obj
                 elif fmt == "xapi":
                     yield from _statements(line, obj, tz, xapi)
+                elif type(obj) is dict and not column_map and "events" not in obj:
+                    yield line, obj, _normalize(obj, tz)  # the hot path of a plain event export
                 else:
                     yield from _events(line, obj, tz, column_map or {})
     except UnicodeDecodeError as exc:

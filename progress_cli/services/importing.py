@@ -21,7 +21,8 @@ from progress_cli.ingest.reader import FORMATS, check_file, detect_format, file_
 from progress_cli.ingest.record import RowRejected, parse_timestamp
 from progress_cli.ingest.xapi import Skip, Void
 from progress_cli.store import queries, write_transaction
-from progress_cli.store.writes import apply_voids, mark_voided, write_events, write_voids
+from progress_cli.services.batch_writer import BatchWriter
+from progress_cli.store.writes import apply_voids, mark_voided, write_voids
 
 BATCH_SIZE = 5000
 ProgressCallback = Callable[[int], None]
@@ -122,41 +123,40 @@ def _import_file(engine, path, *, catalog, tz, fmt, dry_run, strict, log, column
     try:
         with write_transaction(engine) as conn:
             import_id = queries.start_import(conn, path=str(path), sha256=file_sha256(path), fmt=fmt)
+            writer = BatchWriter(conn)
             batch: list[dict] = []
             sources: list[tuple[int, Any]] = []
             voids: list[dict] = []
             flagged: list[str] = []
-
-            def flush() -> None:
-                outcome = write_events(conn, batch)
-                result.inserted += outcome.inserted
-                result.duplicates += outcome.duplicates
-                touched.update(outcome.learners)
-                for index in outcome.conflicts:
-                    line, raw = sources[index]
-                    _reject(result, log, path, line, raw,
-                            f"conflict: event_id {batch[index]['event_id']} is already stored with other content")
-                batch.clear()
-                sources.clear()
-
-            for line, raw, outcome in read_events(path, fmt, tz, catalog.xapi, column_map, advance):
-                result.read += 1
-                if isinstance(outcome, dict):
-                    outcome["import_id"] = import_id
-                    if outcome["voided"]:
-                        flagged.append(outcome["event_id"])
-                    batch.append(outcome)
-                    sources.append((line, raw))
-                    if len(batch) >= BATCH_SIZE:
-                        flush()
-                elif isinstance(outcome, Void):
-                    _add_void(result, log, path, line, raw, outcome, voids, tz, import_id)
-                elif isinstance(outcome, Skip):
-                    result.skipped += 1
-                    result.reasons[f"skipped: {outcome.reason}"] += 1
-                else:
-                    _reject(result, log, path, line, raw, str(outcome))
-            flush()
+            try:
+                for line, raw, outcome in read_events(path, fmt, tz, catalog.xapi, column_map, advance):
+                    result.read += 1
+                    if isinstance(outcome, dict):
+                        outcome["import_id"] = import_id
+                        if outcome["voided"]:
+                            flagged.append(outcome["event_id"])
+                        batch.append(outcome)
+                        sources.append((line, raw))
+                        if len(batch) >= BATCH_SIZE:
+                            writer.submit(batch, sources)
+                            batch, sources = [], []
+                    elif isinstance(outcome, Void):
+                        _add_void(result, log, path, line, raw, outcome, voids, tz, import_id)
+                    elif isinstance(outcome, Skip):
+                        result.skipped += 1
+                        result.reasons[f"skipped: {outcome.reason}"] += 1
+                    else:
+                        _reject(result, log, path, line, raw, str(outcome))
+                writer.submit(batch, sources)
+            except BaseException:
+                writer.abort()
+                raise
+            totals = writer.close()
+            result.inserted += totals.inserted
+            result.duplicates += totals.duplicates
+            touched |= totals.learners
+            for line, raw, event_id in totals.conflicts:
+                _reject(result, log, path, line, raw, f"conflict: event_id {event_id} is already stored with other content")
             new_voids = write_voids(conn, voids)
             result.inserted += new_voids
             result.duplicates += len(voids) - new_voids

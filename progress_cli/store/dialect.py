@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Dialect, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
 
 def _insert(conn: Connection, table: Table):
-    if conn.dialect.name == "postgresql":
+    return _insert_for(conn.dialect, table)
+
+
+def _insert_for(dialect: Dialect, table: Table):
+    if dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
 
 
 def insert_ignore(conn: Connection, table: Table):
     """INSERT that skips rows whose primary key is already stored."""
-    return _insert(conn, table).on_conflict_do_nothing()
+    return insert_ignore_for(conn.dialect, table)
+
+
+def insert_ignore_for(dialect: Dialect, table: Table):
+    return _insert_for(dialect, table).on_conflict_do_nothing()
 
 
 def upsert(conn: Connection, table: Table, keys: list[str], update: list[str], keep_existing_when_null=()):

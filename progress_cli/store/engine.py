@@ -37,8 +37,10 @@ def create_store_engine(db: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the store's folder for {parsed.database}: {exc.strerror}") from None
+    # The import's writer thread uses the connection its parser thread opened (one at a time).
+    connect_args = {"check_same_thread": False} if parsed.get_backend_name() == "sqlite" else {}
     try:
-        engine = create_engine(url)
+        engine = create_engine(url, connect_args=connect_args)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         backend = parsed.get_backend_name()
         extra = _DRIVER_EXTRAS.get(backend)

@@ -66,7 +66,6 @@ class Event(SQLModel, table=True):
     duration_s: float | None = None
     difficulty: int | None = None
     meta: str | None = Field(default=None, sa_column=Column("metadata", Text))
-    content_hash: str = Field(max_length=24)
     voided: bool = False
     import_id: int | None = None
 

@@ -1,18 +1,22 @@
 """Bulk writes of imported events through SQLAlchemy Core, a batch at a time.
 
-The hot path of `progress import`: one executemany per batch with ON CONFLICT DO NOTHING,
-and a look-up of stored hashes only for batches where some row was already there.
+The hot path of `progress import`: one executemany per batch of the INSERT ... ON CONFLICT DO
+NOTHING that SQLAlchemy compiles for the backend (compiled once, so no per-row parameter
+processing), and a look-up of the stored rows only for batches where some row was already there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, Dialect, Table, bindparam, select, update
 
+from progress_cli.ingest.record import CORE_FIELDS, core
 from progress_cli.store import models
-from progress_cli.store.dialect import insert_ignore, upsert
+from progress_cli.store.dialect import insert_ignore, insert_ignore_for, upsert
 
 EVENTS = models.Event.__table__
 LEARNERS = models.Learner.__table__
@@ -40,14 +44,13 @@ def write_events(conn: Connection, rows: list[dict[str, Any]]) -> BatchOutcome:
         return outcome
     _upsert_learners(conn, rows)
     _insert_modules(conn, {r["module_id"] for r in rows})
-    result = conn.execute(insert_ignore(conn, EVENTS), rows)
-    outcome.inserted = result.rowcount
+    outcome.inserted = bulk_insert_ignore(conn, EVENTS, rows)
     if outcome.inserted == len(rows):
         outcome.learners = {r["learner_id"] for r in rows}
         return outcome
-    stored = stored_hashes(conn, [r["event_id"] for r in rows])
+    stored = stored_core(conn, [r["event_id"] for r in rows])
     for index, row in enumerate(rows):
-        if stored.get(row["event_id"]) != row["content_hash"]:
+        if stored.get(row["event_id"]) != core(row):
             outcome.conflicts.append(index)
         elif outcome.inserted:
             # Some rows of this batch were new; which ones is not worth a second query,
@@ -57,13 +60,31 @@ def write_events(conn: Connection, rows: list[dict[str, Any]]) -> BatchOutcome:
     return outcome
 
 
-def stored_hashes(conn: Connection, event_ids: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
+def bulk_insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> int:
+    """Insert rows (dicts with every column of `table` but autoincrement ones); returns how many were new."""
+    sql, order = _compiled_insert(conn.dialect, table)
+    params = [order(r) for r in rows] if order else rows
+    return conn.exec_driver_sql(sql, params).rowcount
+
+
+@lru_cache(maxsize=32)
+def _compiled_insert(dialect: Dialect, table: Table):
+    columns = [c.key for c in table.columns]
+    compiled = insert_ignore_for(dialect, table).compile(dialect=dialect, column_keys=columns)
+    if compiled.positional:
+        return str(compiled), itemgetter(*compiled.positiontup)
+    return str(compiled), None
+
+
+def stored_core(conn: Connection, event_ids: list[str]) -> dict[str, tuple]:
+    """event_id -> the stored core fields, for the ids that are stored."""
+    found: dict[str, tuple] = {}
     unique = list(dict.fromkeys(event_ids))
+    columns = [EVENTS.c[f] for f in CORE_FIELDS]
     for start in range(0, len(unique), _LOOKUP_CHUNK):
         chunk = unique[start:start + _LOOKUP_CHUNK]
-        query = select(EVENTS.c.event_id, EVENTS.c.content_hash).where(EVENTS.c.event_id.in_(chunk))
-        found.update((row.event_id, row.content_hash) for row in conn.execute(query))
+        query = select(EVENTS.c.event_id, *columns).where(EVENTS.c.event_id.in_(chunk))
+        found.update((row[0], tuple(row[1:])) for row in conn.execute(query))
     return found
 
 
