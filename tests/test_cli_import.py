@@ -169,3 +169,16 @@ def test_sample_copy_import_in_one_command(cli, db, tmp_path):
     shutil.copy(SAMPLE / "events.csv", tmp_path / "e.csv")
     out = cli.json("import", tmp_path / "e.csv")["files"][0]
     assert out["read"] == out["inserted"] > 1000
+
+
+def test_same_file_and_options_is_recognised_without_rereading(cli, db, tmp_path):
+    naive = [{**ev(i), "timestamp": f"2026-05-01T10:0{i}:00"} for i in range(3)]
+    path = write_jsonl(tmp_path / "naive.jsonl", naive)
+    cli("--tz", "UTC", "import", path)
+    again = cli.json("--tz", "UTC", "import", path)["files"][0]
+    assert (again["read"], again["inserted"], again["duplicates"], again["rejected"]) == (3, 0, 3, 0)
+    # Another zone reads the naive times differently: the file is re-read and every row conflicts.
+    other = cli.json("--tz", "Europe/Paris", "import", path, code=3)["files"][0]
+    assert (other["inserted"], other["rejected"]) == (0, 3)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from imports").fetchone() == (3,)

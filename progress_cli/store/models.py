@@ -86,6 +86,7 @@ class ImportRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     path: str
     file_sha256: str = Field(max_length=64)
+    fingerprint: str = Field(max_length=64, index=True)  # file + the options that shape its rows
     format: str
     started_at: str = Field(max_length=TS)
     finished_at: str | None = Field(default=None, max_length=TS)

@@ -53,10 +53,17 @@ def replace_catalog(conn: Connection, *, catalog: Catalog, text: str, source: st
         conn.execute(insert(TASKS), tasks)
 
 
-def start_import(conn: Connection, *, path: str, sha256: str, fmt: str) -> int:
-    result = conn.execute(insert(IMPORTS).values(path=path, file_sha256=sha256, format=fmt,
-                                                 started_at=utc_now_text()))
+def start_import(conn: Connection, *, path: str, sha256: str, fingerprint: str, fmt: str) -> int:
+    result = conn.execute(insert(IMPORTS).values(path=path, file_sha256=sha256, fingerprint=fingerprint,
+                                                 format=fmt, started_at=utc_now_text()))
     return result.inserted_primary_key[0]
+
+
+def clean_import(conn: Connection, *, fingerprint: str):
+    """An earlier committed import with this fingerprint that rejected nothing, or None."""
+    query = (select(IMPORTS).where(IMPORTS.c.fingerprint == fingerprint, IMPORTS.c.rejected == 0,
+                                   IMPORTS.c.finished_at.is_not(None)).limit(1))
+    return conn.execute(query).first()
 
 
 def finish_import(conn: Connection, *, import_id: int, counts: dict[str, int]) -> None:
@@ -89,3 +96,32 @@ def learner_ids(conn: Connection) -> list[str]:
 def table_counts(conn: Connection) -> dict[str, int]:
     return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
             for t in models.BASE_TABLES}
+
+
+EVENT_FRAME_COLUMNS = ("event_id", "learner_id", "session_id", "module_id", "task_id", "skill", "type",
+                       "timestamp", "score", "duration_s", "difficulty")
+
+
+def live_events(conn: Connection, *, learner_ids: list[str] | None = None,
+                between: tuple[str, str] | None = None) -> list[tuple]:
+    """Non-voided events of some learners (ids, or an inclusive id range), columns EVENT_FRAME_COLUMNS."""
+    columns = [EVENTS.c[c] for c in EVENT_FRAME_COLUMNS]
+    query = select(*columns).where(EVENTS.c.voided == False)  # noqa: E712
+    if between is not None:
+        query = query.where(EVENTS.c.learner_id.between(*between))
+    if learner_ids is None:
+        return [tuple(r) for r in conn.execute(query)]
+    rows: list[tuple] = []
+    for start in range(0, len(learner_ids), 500):
+        chunk = learner_ids[start:start + 500]
+        rows.extend(tuple(r) for r in conn.execute(query.where(EVENTS.c.learner_id.in_(chunk))))
+    return rows
+
+
+def learner_names(conn: Connection, learner_ids: list[str]) -> dict[str, str | None]:
+    found = {}
+    for start in range(0, len(learner_ids), 500):
+        chunk = learner_ids[start:start + 500]
+        query = select(LEARNERS.c.learner_id, LEARNERS.c.name).where(LEARNERS.c.learner_id.in_(chunk))
+        found.update((r.learner_id, r.name) for r in conn.execute(query))
+    return found

@@ -61,16 +61,28 @@ def write_events(conn: Connection, rows: list[dict[str, Any]]) -> BatchOutcome:
 
 
 def bulk_insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> int:
-    """Insert rows (dicts with every column of `table` but autoincrement ones); returns how many were new."""
-    sql, order = _compiled_insert(conn.dialect, table)
+    """Insert rows (dicts with every column of `table`), skipping stored keys; returns how many were new."""
+    return _bulk(conn, table, rows, ignore=True)
+
+
+def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> int:
+    """Insert rows (dicts with every column of `table`)."""
+    return _bulk(conn, table, rows, ignore=False)
+
+
+def _bulk(conn: Connection, table: Table, rows: list[dict[str, Any]], ignore: bool) -> int:
+    if not rows:
+        return 0
+    sql, order = _compiled_insert(conn.dialect, table, ignore)
     params = [order(r) for r in rows] if order else rows
     return conn.exec_driver_sql(sql, params).rowcount
 
 
 @lru_cache(maxsize=32)
-def _compiled_insert(dialect: Dialect, table: Table):
+def _compiled_insert(dialect: Dialect, table: Table, ignore: bool):
     columns = [c.key for c in table.columns]
-    compiled = insert_ignore_for(dialect, table).compile(dialect=dialect, column_keys=columns)
+    stmt = insert_ignore_for(dialect, table) if ignore else table.insert()
+    compiled = stmt.compile(dialect=dialect, column_keys=columns)
     if compiled.positional:
         return str(compiled), itemgetter(*compiled.positiontup)
     return str(compiled), None
