@@ -43,3 +43,19 @@ def test_cli_reports_a_bad_store_in_one_line(cli, tmp_path):
     bad.write_bytes(b"this is not sqlite" * 100)
     result = cli("--db", bad, "learners", code=1)
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+
+
+def test_an_old_store_upgrades_in_place_keeping_its_events(cli, db, tmp_path):
+    engine = create_store_engine(str(db))
+    assert migrate(engine, upto=1) == [1]  # a store written by the first release
+    engine.dispose()
+    with sqlite3.connect(db) as conn:
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+    assert "events" in tables and "learner_progress" not in tables
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"learner_id": "a", "module_id": "m", "type": "attempt", '
+                    '"timestamp": "2026-01-01T00:00:00Z", "score": 70}\n', encoding="utf-8")
+    cli("import", path)  # opening the store applies migration 2, then the import recomputes
+    with sqlite3.connect(db) as conn:
+        assert [r[0] for r in conn.execute("select version from schema_migrations order by version")] == [1, 2]
+        assert conn.execute("select learner_id, total_progress from learner_progress").fetchall() == [("a", None)]

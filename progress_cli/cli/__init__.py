@@ -74,11 +74,13 @@ def root(
 
 
 def _register() -> None:
-    from progress_cli.cli import imports, learners, setup
+    from progress_cli.cli import imports, learners, recompute, setup, status
 
     app.command("init")(setup.init)
     app.command("import")(imports.import_)
+    app.command("recompute")(recompute.recompute)
     app.command("learners")(learners.learners)
+    app.command("status")(status.status)
 
 
 _register()

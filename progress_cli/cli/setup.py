@@ -20,7 +20,7 @@ def init(
     from progress_cli.services import setup
 
     settings = ctx.obj
-    result = setup.init_store(settings.db, catalog)
+    result = setup.init_store(settings.db, catalog, settings.tz)
     if json_out or settings.json:
         emit_json(result)
     elif not settings.quiet:
@@ -30,3 +30,5 @@ def init(
             c = result["catalog"]
             out.print(f"Catalog {c['source']}: {c['modules']} modules, {c['tasks']} tasks, "
                       f"{c['skills']} skills, {c['achievements']} achievements")
+            if result["learners_recomputed"]:
+                out.print(f"Recomputed {result['learners_recomputed']} learner(s) with this catalog.")

@@ -45,7 +45,9 @@ def import_summary_table(files, *, dry_run: bool) -> Table:
 
 
 def learners_table(rows: list[dict[str, Any]], tz: ZoneInfo) -> Table:
-    table = Table(title=f"Learners ({len(rows)})")
+    """Readiness is one coloured letter per module (B, D, P, A), in catalog order."""
+    table = Table(title=f"Learners ({len(rows)})", caption="readiness per module: B beginner · D developing · "
+                  "P proficient · A advanced")
     table.add_column("learner")
     table.add_column("name")
     table.add_column("progress", justify="right")
@@ -54,9 +56,7 @@ def learners_table(rows: list[dict[str, Any]], tz: ZoneInfo) -> Table:
     table.add_column("last activity")
     table.add_column("events", justify="right")
     for r in rows:
-        readiness = " ".join(
-            f"[{READINESS_STYLE.get(level, '')}]{module}:{level[:3]}[/]" for module, level in r["readiness"].items()
-        )
+        readiness = "".join(f"[{READINESS_STYLE.get(level, '')}]{level[0]}[/]" for level in r["readiness"].values())
         table.add_row(
             r["learner_id"], r["name"] or "",
             "—" if r["total_progress"] is None else f"{r['total_progress']:.0f}%",

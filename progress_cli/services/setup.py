@@ -5,15 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from zoneinfo import ZoneInfo
+
 from progress_cli.catalog import load_catalog
+from progress_cli.services.recompute import recompute_learners
 from progress_cli.store import open_store, write_transaction
 from progress_cli.store import queries
 from progress_cli.store.engine import database_url
 from progress_cli.store.migrations import SCHEMA_VERSION
 
 
-def init_store(db: str, catalog_path: Path | None) -> dict[str, Any]:
-    """Open (creating or migrating) the store; load `catalog_path` if given."""
+def init_store(db: str, catalog_path: Path | None, tz: ZoneInfo) -> dict[str, Any]:
+    """Open (creating or migrating) the store; load `catalog_path` if given, then recompute."""
     catalog = load_catalog(catalog_path) if catalog_path else None  # validate before touching the store
     engine = open_store(db)
     summary: dict[str, Any] = {"db": database_url(db), "schema_version": SCHEMA_VERSION, "catalog": None}
@@ -28,5 +31,6 @@ def init_store(db: str, catalog_path: Path | None) -> dict[str, Any]:
             "skills": len(catalog.skill_ids()),
             "achievements": len(catalog.achievements),
         }
+        summary["learners_recomputed"] = recompute_learners(engine, None, catalog=catalog, tz=tz)
     engine.dispose()
     return summary

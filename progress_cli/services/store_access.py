@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from progress_cli.catalog import Catalog, parse_catalog
+from progress_cli.errors import UnknownLearner
 from progress_cli.store import open_store, read_connection
 from progress_cli.store import queries
 
@@ -21,3 +22,17 @@ def stored_catalog(engine: Engine) -> Catalog:
         return Catalog()
     text, source = found
     return parse_catalog(text, source=source)
+
+
+def require_learners(engine: Engine, learner_ids: list[str]) -> None:
+    """Raise UnknownLearner, suggesting the closest ids, for an id the store does not have."""
+    import difflib
+
+    with read_connection(engine) as conn:
+        known = queries.learner_ids(conn)
+    known_set = set(known)
+    for learner_id in learner_ids:
+        if learner_id not in known_set:
+            close = difflib.get_close_matches(learner_id, known, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UnknownLearner(f"no learner {learner_id!r} in the store{hint}")

@@ -20,8 +20,15 @@ def m001_initial(conn: Connection) -> None:
     models.SQLModel.metadata.create_all(conn, tables=models.BASE_TABLES)
 
 
+def m002_derived_progress(conn: Connection) -> None:
+    from progress_cli.store import derived
+
+    models.SQLModel.metadata.create_all(conn, tables=derived.DERIVED_TABLES)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", m001_initial),
+    (2, "derived progress tables", m002_derived_progress),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -1,0 +1,30 @@
+"""`progress recompute`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from progress_cli.cli.output import console, emit_json
+
+
+def recompute(
+    ctx: typer.Context,
+    learner: Annotated[Optional[list[str]], typer.Option("--learner", help="Only this learner (repeatable).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Machine-readable summary.")] = False,
+) -> None:
+    """Rebuild the derived progress tables from the stored events (all learners, or some)."""
+    from progress_cli.services.recompute import recompute_learners
+    from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
+
+    settings = ctx.obj
+    engine = open_engine(settings.db)
+    if learner:
+        require_learners(engine, learner)
+    count = recompute_learners(engine, learner or None, catalog=stored_catalog(engine), tz=settings.tz)
+    engine.dispose()
+    if json_out or settings.json:
+        emit_json({"learners_recomputed": count})
+    elif not settings.quiet:
+        console().print(f"Recomputed {count} learner(s).")

@@ -1,0 +1,132 @@
+"""`progress status LEARNER`: one learner's dashboard in the shape of DESIGN section 8."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from progress_cli.config import parse_as_of
+from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
+from progress_cli.store import queries, read_connection
+
+RECENT_SESSIONS = 5
+RECENT_DAYS = 7
+
+
+def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
+    """Everything `status` shows, computed from the learner's events as of `as_of`."""
+    from progress_cli.analytics import analyze
+    from progress_cli.analytics.recommend import recommendations
+    from progress_cli.services.frames import events_frame, records
+
+    engine = open_engine(db)
+    require_learners(engine, [learner_id])
+    catalog = stored_catalog(engine)
+    with read_connection(engine) as conn:
+        rows = queries.live_events(conn, learner_ids=[learner_id])
+        name = queries.learner_names(conn, [learner_id]).get(learner_id)
+    engine.dispose()
+    moment = parse_as_of(as_of, tz)
+    frame = events_frame(rows)
+    now = analyze(frame, catalog, tz.key, moment)
+    before = analyze(frame, catalog, tz.key, moment - dt.timedelta(days=RECENT_DAYS))
+
+    overall = _one(records(now.overall, now.overall.columns))
+    streak = _one(records(now.streaks, ["streak_days", "last_active_day"], dates=("last_active_day",)))
+    skills = [_skill(s) for s in records(now.skills, now.skills.columns)]
+    module_skills = records(now.module_skills, now.module_skills.columns)
+    modules = [_module(m, module_skills) for m in records(now.modules, now.modules.columns)]
+    week = records(now.weekly.tail(1), now.weekly.columns)
+    week_minutes = week[0]["practice_minutes"] if week else 0.0
+    return {
+        "learner": {"id": learner_id, "name": name},
+        "as_of": moment.isoformat(),
+        "overall": {
+            "total_progress": overall.get("total_progress"),
+            "certificate_progress": overall.get("certificate_progress"),
+            "improvement_rate": overall.get("improvement_rate"),
+            "strengths": overall.get("strengths") or [],
+            "weaknesses": overall.get("weaknesses") or [],
+            "predicted_completion_date": None,
+            "streak_days": streak.get("streak_days") or 0,
+            "total_time_s": overall.get("total_time_s") or 0.0,
+        },
+        "modules": modules,
+        "skills": skills,
+        "summary": {
+            "weekly_goal_progress": week[0]["weekly_goal_progress"] if week else (0.0 if catalog.weekly_goal_minutes else None),
+            "week_minutes": week_minutes,
+            "weekly_goal_minutes": catalog.weekly_goal_minutes,
+        },
+        "recent_activity": {
+            "sessions": _recent_sessions(now.prepared.events),
+            "achievements": [],
+            "improvements": _improvements(records(before.skills, ["skill", "current_level"]), skills),
+        },
+        "achievements": [],
+        "upcoming_milestones": [],
+        "recommendations": recommendations(
+            catalog=catalog, modules=modules, skills=skills, weaknesses=overall.get("weaknesses") or [],
+            streak_days=streak.get("streak_days") or 0, last_active_day=streak.get("last_active_day"),
+            week_minutes=week_minutes),
+    }
+
+
+def _one(rows: list[dict]) -> dict:
+    return rows[0] if rows else {}
+
+
+def _iso(text: str | None) -> str | None:
+    return None if text is None else text[:-1] + "+00:00"
+
+
+def _skill(row: dict) -> dict:
+    from progress_cli.analytics import next_milestone
+
+    milestone = next_milestone(row["next_level"], row["next_threshold"], row["attempts_needed"])
+    return {k: row.get(k) for k in ("skill", "current_level", "improvement_rate", "consistency", "mastery", "level")} | {
+        "attempts": row.get("attempts", 0), "next_milestone": milestone}
+
+
+def _module(row: dict, module_skills: list[dict]) -> dict:
+    keys = ("module_id", "completion_rate", "average_score", "attempts", "session_count", "total_time_s")
+    return {k: row.get(k) for k in keys} | {
+        "last_activity": _iso(row.get("last_activity")),
+        "efficiency": row.get("efficiency"),
+        "readiness": row.get("readiness"),
+        "readiness_basis": row.get("readiness_basis"),
+        "trend": {"slope": row.get("trend_slope"), "direction": row.get("trend_direction")},
+        "in_catalog": bool(row.get("in_catalog")),
+        "completed_tasks": row.get("completed_tasks"),
+        "tasks_total": row.get("tasks_total"),
+        "skills": [_skill(s) for s in module_skills if s.get("module_id") == row.get("module_id")],
+    }
+
+
+def _recent_sessions(events) -> list[dict]:
+    """The last sessions: id, module, start, practice seconds, event count, mean score."""
+    if events.empty:
+        return []
+    grouped = events.groupby("session_key", sort=False).agg(
+        module_id=("module_id", "first"), start=("ts", "min"), duration_s=("practice_s", "sum"),
+        events=("event_id", "size"), average_score=("score", "mean"))
+    latest = grouped.sort_values("start").tail(RECENT_SESSIONS).iloc[::-1]
+    return [
+        {"session_id": key, "module_id": r.module_id, "start": r.start.isoformat(),
+         "duration_s": float(r.duration_s), "events": int(r.events),
+         "average_score": None if r.average_score != r.average_score else float(r.average_score)}
+        for key, r in latest.iterrows()
+    ]
+
+
+def _improvements(before: list[dict], skills: list[dict]) -> list[dict]:
+    """Skills whose current level rose over the last week, biggest rise first."""
+    earlier = {r["skill"]: r["current_level"] for r in before}
+    rises = []
+    for s in skills:
+        old, new = earlier.get(s["skill"]), s["current_level"]
+        if old is not None and new is not None and round(new - old, 9) > 0:
+            rises.append({"skill": s["skill"], "from": old, "to": new, "change": new - old})
+    return sorted(rises, key=lambda r: -r["change"])[:3]
+

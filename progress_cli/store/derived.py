@@ -1,0 +1,81 @@
+"""Derived tables that `progress recompute` rewrites learner by learner (DESIGN section 4).
+
+They hold the figures as of the last recompute, for fast listings (`learners`, leaderboards,
+reports of many learners). Anything asked `--as-of` another time is computed from events.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+from progress_cli.store.models import TS
+
+
+class LearnerProgress(SQLModel, table=True):
+    __tablename__ = "learner_progress"
+    learner_id: str = Field(primary_key=True)
+    computed_as_of: str = Field(max_length=TS)
+    total_progress: float | None = None
+    certificate_progress: float | None = None
+    improvement_rate: float | None = None
+    strengths: str | None = None  # JSON array of skill ids
+    weaknesses: str | None = None
+    streak_days: int = 0
+    last_active_day: str | None = Field(default=None, max_length=10)  # local date, for a stale streak
+    total_time_s: float = 0.0
+    attempts: int = 0
+    last_activity: str | None = Field(default=None, max_length=TS)
+    predicted_completion_date: str | None = Field(default=None, max_length=10)
+
+
+class ModuleProgress(SQLModel, table=True):
+    __tablename__ = "module_progress"
+    learner_id: str = Field(primary_key=True)
+    module_id: str = Field(primary_key=True)
+    in_catalog: bool = False
+    tasks_total: int = 0
+    completed_tasks: int = 0
+    completion_rate: float | None = None
+    average_score: float | None = None
+    attempts: int = 0
+    session_count: int = 0
+    total_time_s: float = 0.0
+    last_activity: str | None = Field(default=None, max_length=TS)
+    efficiency: float | None = None
+    readiness: str = "BEGINNER"
+    readiness_basis: int = 0
+    trend_slope: float | None = None
+    trend_direction: str | None = None
+
+
+class SkillProgress(SQLModel, table=True):
+    __tablename__ = "skill_progress"
+    learner_id: str = Field(primary_key=True)
+    skill: str = Field(primary_key=True)
+    attempts: int = 0
+    current_level: float | None = None
+    improvement_rate: float | None = None
+    consistency: float | None = None
+    mastery: float | None = None
+    level: str | None = None
+    next_milestone: str | None = Field(default=None, sa_column=Column(Text))  # JSON object
+
+
+class DailyActivity(SQLModel, table=True):
+    __tablename__ = "daily_activity"
+    learner_id: str = Field(primary_key=True)
+    day: str = Field(primary_key=True, max_length=10)  # local date in --tz
+    practice_minutes: float = 0.0
+    events: int = 0
+    attempts: int = 0
+    mean_score: float | None = None
+    modules_completed: int = 0
+    skills_practised: int = 0
+    active: bool = False
+    streak: int = 0
+
+
+DERIVED_TABLES = [
+    LearnerProgress.__table__, ModuleProgress.__table__, SkillProgress.__table__, DailyActivity.__table__,
+]
