@@ -74,13 +74,15 @@ def root(
 
 
 def _register() -> None:
-    from progress_cli.cli import imports, learners, recompute, setup, status
+    from progress_cli.cli import achievements, imports, learners, recompute, setup, status
 
     app.command("init")(setup.init)
     app.command("import")(imports.import_)
     app.command("recompute")(recompute.recompute)
     app.command("learners")(learners.learners)
     app.command("status")(status.status)
+    app.command("achievements")(achievements.achievements)
+    app.command("leaderboard")(achievements.leaderboard)
 
 
 _register()

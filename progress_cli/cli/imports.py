@@ -37,10 +37,10 @@ def import_(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; errors only.")] = False,
 ) -> None:
     """Validate, de-duplicate and store events; print a summary; exit 3 if any row was rejected."""
-    from progress_cli.render.terminal import import_progress, import_summary_table
+    from progress_cli.render.terminal import import_progress, import_summary_table, print_unlocks
     from progress_cli.services.importing import import_files
     from progress_cli.services.store_access import open_engine, stored_catalog
-    from progress_cli.services.recompute import recompute_learners
+    from progress_cli.services.recompute import Recomputed, recompute_learners, unlock_json
 
     settings = ctx.obj
     quiet = quiet or settings.quiet
@@ -51,7 +51,7 @@ def import_(
     with import_progress(enabled=show_bar) as on_start:
         summary = import_files(engine, files, catalog=catalog, tz=settings.tz, fmt=fmt, dry_run=dry_run,
                                strict=strict, rejects=rejects, column_map=mapping, on_start=on_start)
-    recomputed = 0
+    recomputed = Recomputed()
     if not (dry_run or no_recompute) and summary.learners_touched:
         recomputed = recompute_learners(engine, sorted(summary.learners_touched), catalog=catalog, tz=settings.tz)
     engine.dispose()
@@ -59,8 +59,8 @@ def import_(
         emit_json({
             "files": [{k: getattr(f, k) for k in ("path", "format", "read", "inserted", "duplicates", "rejected",
                                                   "skipped", "rejects_path", "committed")} for f in summary.files],
-            "learners_recomputed": recomputed,
-            "achievements_unlocked": [],
+            "learners_recomputed": recomputed.learners,
+            "achievements_unlocked": [unlock_json(u) for u in recomputed.unlocked],
         })
     elif not quiet:
         out = console()
@@ -74,7 +74,8 @@ def import_(
                 out.print(f"  {Path(f.path).name}: nothing kept (--strict and rows were rejected)")
         if dry_run:
             out.print("Dry run: nothing was written.")
-        elif recomputed:
-            out.print(f"Recomputed {recomputed} learner(s).")
+        elif recomputed.learners:
+            print_unlocks(out, recomputed.unlocked)
+            out.print(f"Recomputed {recomputed.learners} learner(s).")
     if any(f.rejected for f in summary.files):
         raise typer.Exit(EXIT_REJECTED)

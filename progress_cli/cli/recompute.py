@@ -15,16 +15,20 @@ def recompute(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable summary.")] = False,
 ) -> None:
     """Rebuild the derived progress tables from the stored events (all learners, or some)."""
-    from progress_cli.services.recompute import recompute_learners
+    from progress_cli.render.terminal import print_unlocks
+    from progress_cli.services.recompute import recompute_learners, unlock_json
     from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
 
     settings = ctx.obj
     engine = open_engine(settings.db)
     if learner:
         require_learners(engine, learner)
-    count = recompute_learners(engine, learner or None, catalog=stored_catalog(engine), tz=settings.tz)
+    done = recompute_learners(engine, learner or None, catalog=stored_catalog(engine), tz=settings.tz)
     engine.dispose()
     if json_out or settings.json:
-        emit_json({"learners_recomputed": count})
+        emit_json({"learners_recomputed": done.learners,
+                   "achievements_unlocked": [unlock_json(u) for u in done.unlocked]})
     elif not settings.quiet:
-        console().print(f"Recomputed {count} learner(s).")
+        out = console()
+        print_unlocks(out, done.unlocked)
+        out.print(f"Recomputed {done.learners} learner(s).")

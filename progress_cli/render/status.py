@@ -22,6 +22,7 @@ def status_view(status: dict[str, Any]) -> Group:
         parts.append(_skills(status["skills"]))
     if status["recent_activity"]["sessions"]:
         parts.append(_sessions(status["recent_activity"]["sessions"]))
+    parts.append(_achievements(status))
     parts.append(_recommendations(status["recommendations"]))
     return Group(*parts)
 
@@ -102,6 +103,18 @@ def _sessions(sessions: list[dict]) -> Table:
         table.add_row(s["start"][:16].replace("T", " "), s["module_id"], f"{s['duration_s'] / 60:.0f}",
                       str(s["events"]), _num(s["average_score"]))
     return table
+
+
+def _achievements(status: dict[str, Any]) -> Panel:
+    earned = status["achievements"]
+    points = sum(a["points"] for a in earned)
+    lines = [Text(f"{len(earned)} earned, {points} points")]
+    for a in status["recent_activity"]["achievements"]:
+        lines.append(Text(f"new: {a['name']} ({a['earned_at'][:10]})", style="green"))
+    for m in status["upcoming_milestones"]:
+        when = f", ~{m['estimated_date']}" if m["estimated_date"] else ""
+        lines.append(Text(f"next: {m['name']} {m['progress'] * 100:.0f}%{when}"))
+    return Panel(Group(*lines), title="Achievements and milestones")
 
 
 def _recommendations(recs: list[dict]) -> Panel:

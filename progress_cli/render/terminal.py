@@ -70,3 +70,14 @@ def _local(iso: str | None, tz: ZoneInfo) -> str:
     if iso is None:
         return "—"
     return dt.datetime.fromisoformat(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+UNLOCKS_SHOWN = 20
+
+
+def print_unlocks(out, unlocks: list[dict[str, Any]]) -> None:
+    """One line per new unlock ("🏆 alice unlocked 7-Day Streak"), the rest summarised."""
+    for u in unlocks[:UNLOCKS_SHOWN]:
+        out.print(f"🏆 {u['learner_id']} unlocked {u['name']}")
+    if len(unlocks) > UNLOCKS_SHOWN:
+        out.print(f"… and {len(unlocks) - UNLOCKS_SHOWN} more unlocks (see `progress achievements LEARNER`).")

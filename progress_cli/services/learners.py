@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
+from progress_cli.catalog import Catalog
 from progress_cli.config import parse_as_of
 from progress_cli.services.store_access import open_engine, stored_catalog
 from progress_cli.store import queries, read_connection
@@ -17,33 +18,41 @@ LP, MP = LearnerProgress.__table__, ModuleProgress.__table__
 
 
 def list_learners(db: str, *, tz: ZoneInfo, as_of: str | None = None) -> list[dict[str, Any]]:
-    """[{learner_id, name, total_progress, streak_days, last_activity, readiness, events}] by id.
-
-    Without `as_of`, figures come from the last recompute (a streak whose last active day is
-    before yesterday reads 0); with it, they are computed from the events.
-    """
+    """[{learner_id, name, total_progress, streak_days, last_activity, readiness, events}] by id."""
     engine = open_engine(db)
-    moment = parse_as_of(as_of, tz)
+    figures = learner_figures(engine, stored_catalog(engine), tz, parse_as_of(as_of, tz) if as_of else None)
+    engine.dispose()
+    keys = ("name", "total_progress", "streak_days", "last_activity", "readiness", "events")
+    return [{"learner_id": lid, **{k: f[k] for k in keys}} for lid, f in figures.items()]
+
+
+def learner_figures(engine: Engine, catalog: Catalog, tz: ZoneInfo, as_of: dt.datetime | None) -> dict[str, dict]:
+    """Per learner (by id): name, total_progress, streak_days, last_activity, readiness and
+    completion per module, modules practised, events.
+
+    Without `as_of`, from the last recompute (a streak whose last active day is before
+    yesterday reads 0); with it, computed from the events.
+    """
     with read_connection(engine) as conn:
         base = queries.learner_rows(conn)
-        if as_of is None:
-            progress, readiness = _stored(conn)
-        else:
-            progress, readiness = _computed(conn, stored_catalog(engine), tz, moment)
-    engine.dispose()
-    today = moment.astimezone(tz).date()
-    out = []
+        progress, modules = _stored(conn) if as_of is None else _computed(conn, catalog, tz, as_of)
+    today = (as_of or dt.datetime.now(dt.timezone.utc)).astimezone(tz).date()
+    out = {}
     for r in base:
-        p = progress.get(r["learner_id"], {})
-        out.append({
-            "learner_id": r["learner_id"],
+        lid = r["learner_id"]
+        p = progress.get(lid, {})
+        m = modules.get(lid, [])
+        last = p["last_activity"] if p else (None if as_of else r["last"])
+        out[lid] = {
             "name": r["name"],
             "total_progress": p.get("total_progress"),
             "streak_days": _current_streak(p, today),
-            "last_activity": _iso(p["last_activity"] if p else None if as_of else r["last"]),
-            "readiness": readiness.get(r["learner_id"], {}),
+            "last_activity": None if last is None else last[:-1] + "+00:00",
+            "readiness": {row["module_id"]: row["readiness"] for row in m},
+            "modules": {row["module_id"]: row["completion_rate"] for row in m},
+            "modules_practised": {row["module_id"] for row in m if row["attempts"]},
             "events": r["events"] or 0,
-        })
+        }
     return out
 
 
@@ -59,17 +68,17 @@ def _current_streak(progress: dict, today: dt.date) -> int | None:
 def _stored(conn) -> tuple[dict, dict]:
     progress = {r.learner_id: dict(r._mapping) for r in conn.execute(
         select(LP.c.learner_id, LP.c.total_progress, LP.c.streak_days, LP.c.last_active_day, LP.c.last_activity))}
-    readiness: dict[str, dict[str, str]] = {}
-    modules = queries.MODULES
-    query = (select(MP.c.learner_id, MP.c.module_id, MP.c.readiness)
-             .join(modules, modules.c.module_id == MP.c.module_id, isouter=True)
-             .order_by(MP.c.learner_id, modules.c.position.is_(None), modules.c.position, MP.c.module_id))
+    order = queries.MODULES
+    query = (select(MP.c.learner_id, MP.c.module_id, MP.c.readiness, MP.c.completion_rate, MP.c.attempts)
+             .join(order, order.c.module_id == MP.c.module_id, isouter=True)
+             .order_by(MP.c.learner_id, order.c.position.is_(None), order.c.position, MP.c.module_id))
+    modules: dict[str, list] = {}
     for r in conn.execute(query):
-        readiness.setdefault(r.learner_id, {})[r.module_id] = r.readiness
-    return progress, readiness
+        modules.setdefault(r.learner_id, []).append(dict(r._mapping))
+    return progress, modules
 
 
-def _computed(conn, catalog, tz: ZoneInfo, moment: dt.datetime) -> tuple[dict, dict]:
+def _computed(conn, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime) -> tuple[dict, dict]:
     from progress_cli.analytics import analyze
     from progress_cli.services.frames import events_frame, records
 
@@ -79,12 +88,7 @@ def _computed(conn, catalog, tz: ZoneInfo, moment: dt.datetime) -> tuple[dict, d
     progress = {r["learner_id"]: r for r in records(
         overall, ["learner_id", "total_progress", "streak_days", "last_active_day", "last_activity"],
         dates=("last_active_day",))}
-    readiness: dict[str, dict[str, str]] = {}
-    for r in records(result.modules, ["learner_id", "module_id", "readiness"]):
-        readiness.setdefault(r["learner_id"], {})[r["module_id"]] = r["readiness"]
-    return progress, readiness
-
-
-def _iso(text: str | None) -> str | None:
-    """Stored UTC text -> ISO 8601 with +00:00, as every --json date is written."""
-    return None if text is None else text[:-1] + "+00:00"
+    modules: dict[str, list] = {}
+    for r in records(result.modules, ["learner_id", "module_id", "readiness", "completion_rate", "attempts"]):
+        modules.setdefault(r["learner_id"], []).append(r)
+    return progress, modules

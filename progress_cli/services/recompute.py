@@ -8,17 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, delete
+from sqlalchemy import Connection, Engine, delete, select
 
 from progress_cli.catalog import Catalog
 from progress_cli.store import queries, write_transaction
+from progress_cli.store.achievements import EarnedAchievement
 from progress_cli.store.derived import DERIVED_TABLES, DailyActivity, LearnerProgress, ModuleProgress, SkillProgress
-from progress_cli.store.writes import bulk_insert
+from progress_cli.store.writes import bulk_insert, bulk_insert_ignore
 
 BATCH_LEARNERS = 500  # ~50k events at the benchmark's density: memory stays well under the target
+EARNED = EarnedAchievement.__table__
+
+
+@dataclass
+class Recomputed:
+    learners: int = 0
+    unlocked: list[dict[str, Any]] = field(default_factory=list)  # new unlocks, by earned_at
 
 
 def recompute_learners(
@@ -29,9 +38,10 @@ def recompute_learners(
     tz: ZoneInfo,
     as_of: dt.datetime | None = None,
     on_batch: Callable[[int], None] | None = None,
-) -> int:
-    """Rebuild derived rows of these learners (None: everyone); returns how many learners."""
+) -> Recomputed:
+    """Rebuild derived rows of these learners (None: everyone) and store new unlocks."""
     as_of = as_of or dt.datetime.now(dt.timezone.utc)
+    done = Recomputed()
     with write_transaction(engine) as conn:
         everyone = learner_ids is None
         ids = queries.learner_ids(conn) if everyone else sorted(set(learner_ids))
@@ -45,10 +55,12 @@ def recompute_learners(
             else:
                 _delete_learners(conn, chunk)
                 rows = queries.live_events(conn, learner_ids=chunk)
-            _write_batch(conn, rows, catalog=catalog, tz=tz, as_of=as_of)
+            done.unlocked += _write_batch(conn, rows, catalog=catalog, tz=tz, as_of=as_of)
             if on_batch:
                 on_batch(len(chunk))
-    return len(ids)
+    done.learners = len(ids)
+    done.unlocked.sort(key=lambda u: (u["earned_at"], u["learner_id"], u["achievement_id"]))
+    return done
 
 
 def _delete_learners(conn: Connection, learner_ids: list[str]) -> None:
@@ -56,12 +68,13 @@ def _delete_learners(conn: Connection, learner_ids: list[str]) -> None:
         conn.execute(delete(table).where(table.c.learner_id.in_(learner_ids)))
 
 
-def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: ZoneInfo, as_of: dt.datetime) -> None:
+def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: ZoneInfo,
+                 as_of: dt.datetime) -> list[dict[str, Any]]:
     from progress_cli.analytics import analyze, next_milestone
     from progress_cli.services.frames import events_frame, records
 
     if not rows:
-        return
+        return []
     result = analyze(events_frame(rows), catalog, tz.key, as_of)
     overall = result.overall.copy()
     overall["computed_as_of"] = as_of.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -80,4 +93,43 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
     days = result.daily
     bulk_insert(conn, DailyActivity.__table__, records(days, [c.key for c in DailyActivity.__table__.columns],
                                                        dates=("day",)))
+    return _store_unlocks(conn, result, catalog, as_of)
 
+
+def _store_unlocks(conn: Connection, result, catalog: Catalog, as_of: dt.datetime) -> list[dict[str, Any]]:
+    """Insert achievements earned for the first time; earlier unlocks are never touched."""
+    from progress_cli.analytics.achievements import evaluate
+
+    if not catalog.achievements:
+        return []
+    evaluated = evaluate(result.prepared, catalog.achievements, {"streak_days": result.streaks["streak_days"].to_numpy()})
+    earned = evaluated[evaluated["earned_at"].notna()]
+    if earned.empty:
+        return []
+    learners = sorted(set(earned["learner_id"]))
+    stored = set()
+    for start in range(0, len(learners), 500):
+        chunk = learners[start:start + 500]
+        query = select(EARNED.c.learner_id, EARNED.c.achievement_id).where(EARNED.c.learner_id.in_(chunk))
+        stored.update((r.learner_id, r.achievement_id) for r in conn.execute(query))
+    by_id = {a.id: a for a in catalog.achievements}
+    noticed = as_of.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    new = [
+        {"learner_id": learner, "achievement_id": aid, "points": by_id[aid].points, "unlocked_at": noticed,
+         "earned_at": _utc_text(at)}
+        for learner, aid, at in zip(earned["learner_id"], earned["achievement_id"], earned["earned_at"])
+        if (learner, aid) not in stored
+    ]
+    bulk_insert_ignore(conn, EARNED, new)
+    return [{**u, "name": by_id[u["achievement_id"]].name, "icon": by_id[u["achievement_id"]].icon} for u in new]
+
+
+def _utc_text(moment) -> str:
+    return moment.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+
+def unlock_json(unlock: dict[str, Any]) -> dict[str, Any]:
+    """An unlock as `--json` prints it (DESIGN 8 habits: ISO dates, stable keys)."""
+    return {"learner_id": unlock["learner_id"], "achievement_id": unlock["achievement_id"], "name": unlock["name"],
+            "points": unlock["points"], "earned_at": unlock["earned_at"][:-1] + "+00:00"}

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from progress_cli.catalog import load_catalog
-from progress_cli.services.recompute import recompute_learners
+from progress_cli.services.recompute import recompute_learners, unlock_json
 from progress_cli.store import open_store, write_transaction
 from progress_cli.store import queries
 from progress_cli.store.engine import database_url
@@ -31,6 +31,8 @@ def init_store(db: str, catalog_path: Path | None, tz: ZoneInfo) -> dict[str, An
             "skills": len(catalog.skill_ids()),
             "achievements": len(catalog.achievements),
         }
-        summary["learners_recomputed"] = recompute_learners(engine, None, catalog=catalog, tz=tz)
+        done = recompute_learners(engine, None, catalog=catalog, tz=tz)
+        summary["learners_recomputed"] = done.learners
+        summary["achievements_unlocked"] = [unlock_json(u) for u in done.unlocked]
     engine.dispose()
     return summary

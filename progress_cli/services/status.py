@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from progress_cli.config import parse_as_of
+from progress_cli.services.achievements import achievement_view, stored_unlocks, upcoming_milestones
 from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
 from progress_cli.store import queries, read_connection
 
@@ -17,6 +18,7 @@ RECENT_DAYS = 7
 def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
     """Everything `status` shows, computed from the learner's events as of `as_of`."""
     from progress_cli.analytics import analyze
+    from progress_cli.analytics.achievements import evaluate
     from progress_cli.analytics.recommend import recommendations
     from progress_cli.services.frames import events_frame, records
 
@@ -26,6 +28,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
     with read_connection(engine) as conn:
         rows = queries.live_events(conn, learner_ids=[learner_id])
         name = queries.learner_names(conn, [learner_id]).get(learner_id)
+        unlocks = stored_unlocks(conn, [learner_id])
     engine.dispose()
     moment = parse_as_of(as_of, tz)
     frame = events_frame(rows)
@@ -38,6 +41,10 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
     module_skills = records(now.module_skills, now.module_skills.columns)
     modules = [_module(m, module_skills) for m in records(now.modules, now.modules.columns)]
     week = records(now.weekly.tail(1), now.weekly.columns)
+    evaluated = evaluate(now.prepared, catalog.achievements, {"streak_days": now.streaks["streak_days"].to_numpy()})
+    badges = achievement_view(catalog, unlocks, evaluated, moment)
+    earned = [{k: a[k] for k in ("id", "name", "type", "points", "earned_at")} for a in badges["earned"]]
+    week_ago = (moment - dt.timedelta(days=RECENT_DAYS)).astimezone(dt.timezone.utc)
     week_minutes = week[0]["practice_minutes"] if week else 0.0
     return {
         "learner": {"id": learner_id, "name": name},
@@ -61,11 +68,11 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
         },
         "recent_activity": {
             "sessions": _recent_sessions(now.prepared.events),
-            "achievements": [],
+            "achievements": [a for a in earned if dt.datetime.fromisoformat(a["earned_at"]) > week_ago],
             "improvements": _improvements(records(before.skills, ["skill", "current_level"]), skills),
         },
-        "achievements": [],
-        "upcoming_milestones": [],
+        "achievements": earned,
+        "upcoming_milestones": upcoming_milestones(badges, skills),
         "recommendations": recommendations(
             catalog=catalog, modules=modules, skills=skills, weaknesses=overall.get("weaknesses") or [],
             streak_days=streak.get("streak_days") or 0, last_active_day=streak.get("last_active_day"),

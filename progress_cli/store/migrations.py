@@ -26,9 +26,16 @@ def m002_derived_progress(conn: Connection) -> None:
     models.SQLModel.metadata.create_all(conn, tables=derived.DERIVED_TABLES)
 
 
+def m003_achievements(conn: Connection) -> None:
+    from progress_cli.store.achievements import EarnedAchievement
+
+    models.SQLModel.metadata.create_all(conn, tables=[EarnedAchievement.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", m001_initial),
     (2, "derived progress tables", m002_derived_progress),
+    (3, "achievements earned", m003_achievements),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

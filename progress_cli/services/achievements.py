@@ -1,0 +1,163 @@
+"""`progress achievements` and `progress leaderboard`, and the achievement parts of `status`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from progress_cli.catalog import Achievement, Catalog
+from progress_cli.config import parse_as_of
+from progress_cli.errors import UsageError
+from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
+from progress_cli.store import queries, read_connection
+from progress_cli.store.achievements import EarnedAchievement
+
+EARNED = EarnedAchievement.__table__
+UPCOMING = 3
+PERIODS = ("week", "month", "all")
+RANKINGS = ("points", "progress", "streak")
+
+
+def requirement_text(achievement: Achievement) -> list[str]:
+    return [f"{r.metric}{f'[{r.arg}]' if r.arg else ''} {r.op} {r.value if isinstance(r.value, str) else f'{r.value:g}'}"
+            for r in achievement.requirements]
+
+
+def stored_unlocks(conn, learner_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    query = select(EARNED).order_by(EARNED.c.earned_at, EARNED.c.learner_id, EARNED.c.achievement_id)
+    if learner_ids is not None:
+        query = query.where(EARNED.c.learner_id.in_(learner_ids))
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def achievement_view(catalog: Catalog, stored: list[dict], evaluated, as_of: dt.datetime) -> dict[str, list]:
+    """Earned (stored unlocks up to as_of, else computed ones) and in-progress entries of one learner."""
+    limit = as_of.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    earned_at = {u["achievement_id"]: u["earned_at"] for u in stored if u["earned_at"] <= limit}
+    for row in evaluated.itertuples():
+        if row.achievement_id not in earned_at and row.earned_at == row.earned_at:  # not NaT
+            earned_at[row.achievement_id] = row.earned_at.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    by_row = {row.achievement_id: row for row in evaluated.itertuples()}
+    earned, locked = [], []
+    for a in catalog.achievements:
+        base = {"id": a.id, "name": a.name, "type": a.type, "icon": a.icon, "points": a.points,
+                "description": a.description}
+        if a.id in earned_at:
+            earned.append(base | {"earned_at": earned_at[a.id][:-1] + "+00:00"})
+            continue
+        row = by_row.get(a.id)
+        locked.append(base | {
+            "requirements": requirement_text(a),
+            "current": list(row.current) if row else [0.0] * len(a.requirements),
+            "required": list(row.required) if row else [0.0] * len(a.requirements),
+            "progress": float(row.progress) if row else 0.0,
+            "estimated_date": row.estimated_date.isoformat() if row is not None and row.estimated_date else None,
+        })
+    earned.sort(key=lambda e: (e["earned_at"], e["id"]))
+    locked.sort(key=lambda e: (-e["progress"], e["id"]))
+    return {"earned": earned, "in_progress": locked}
+
+
+def upcoming_milestones(view: dict[str, list], skills: list[dict]) -> list[dict[str, Any]]:
+    """The next milestones: locked milestone achievements and skill level bands (DESIGN 5.1)."""
+    candidates = [
+        {"id": a["id"], "name": a["name"], "progress": a["progress"], "estimated_date": a["estimated_date"]}
+        for a in view["in_progress"] if a["type"] == "milestone"
+    ]
+    for s in skills:
+        nxt = s.get("next_milestone")
+        if nxt and s.get("current_level") is not None:
+            candidates.append({"id": f"skill:{s['skill']}:{nxt['level']}", "name": f"{s['skill']} {nxt['level']}",
+                               "progress": min(s["current_level"] / nxt["threshold"], 1.0), "estimated_date": None})
+    candidates.sort(key=lambda c: (-c["progress"], c["id"]))
+    return candidates[:UPCOMING]
+
+
+def learner_achievements(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
+    """`progress achievements LEARNER`: earned ones and progress toward the locked ones."""
+    from progress_cli.analytics import analyze
+    from progress_cli.analytics.achievements import evaluate
+    from progress_cli.services.frames import events_frame
+
+    engine = open_engine(db)
+    require_learners(engine, [learner_id])
+    catalog = stored_catalog(engine)
+    with read_connection(engine) as conn:
+        rows = queries.live_events(conn, learner_ids=[learner_id])
+        stored = stored_unlocks(conn, [learner_id])
+        name = queries.learner_names(conn, [learner_id]).get(learner_id)
+    engine.dispose()
+    moment = parse_as_of(as_of, tz)
+    result = analyze(events_frame(rows), catalog, tz.key, moment)
+    evaluated = evaluate(result.prepared, catalog.achievements, {"streak_days": result.streaks["streak_days"].to_numpy()})
+    view = achievement_view(catalog, stored, evaluated, moment)
+    return {"learner": {"id": learner_id, "name": name}, "as_of": moment.isoformat(),
+            "points": sum(e["points"] for e in view["earned"]), **view}
+
+
+def leaderboard(db: str, *, tz: ZoneInfo, by: str = "points", period: str = "all", module: str | None = None,
+                as_of: str | None = None) -> dict[str, Any]:
+    """Competition ranking (1, 1, 3), ties listed by learner_id."""
+    from progress_cli.services.learners import learner_figures
+
+    if by not in RANKINGS:
+        raise UsageError(f"--by must be one of {', '.join(RANKINGS)}")
+    if period not in PERIODS:
+        raise UsageError(f"--period must be one of {', '.join(PERIODS)}")
+    moment = parse_as_of(as_of, tz)
+    engine = open_engine(db)
+    catalog = stored_catalog(engine)
+    if module is not None and catalog.module(module) is None:
+        with read_connection(engine) as conn:
+            if module not in set(conn.execute(select(queries.MODULES.c.module_id)).scalars()):
+                raise UsageError(f"--module: no module {module!r} in the catalog or the events")
+    figures = learner_figures(engine, catalog, tz, as_of and moment)
+    with read_connection(engine) as conn:
+        unlocks = stored_unlocks(conn)
+    engine.dispose()
+    if by == "points":
+        values = _points(catalog, unlocks, figures, moment, tz, period, module)
+    elif by == "progress":
+        values = {lid: (f["modules"].get(module) if module else f["total_progress"]) for lid, f in figures.items()}
+    else:
+        values = {lid: f["streak_days"] for lid, f in figures.items()
+                  if module is None or module in f["modules_practised"]}
+    return {"by": by, "period": period, "module": module, "as_of": moment.isoformat(),
+            "rows": _rank(values, {lid: f["name"] for lid, f in figures.items()})}
+
+
+def _points(catalog, unlocks, figures, moment, tz, period, module) -> dict[str, float]:
+    start, end = _period_bounds(moment, tz, period)
+    relevant = {a.id: a.points for a in catalog.achievements
+                if module is None or any(r.arg == module for r in a.requirements)}
+    totals = {lid: 0.0 for lid in figures}
+    for u in unlocks:
+        at = dt.datetime.fromisoformat(u["earned_at"].replace("Z", "+00:00"))
+        if u["achievement_id"] in relevant and u["learner_id"] in totals and (start is None or start <= at) and at <= end:
+            totals[u["learner_id"]] += relevant[u["achievement_id"]]
+    return totals
+
+
+def _period_bounds(moment: dt.datetime, tz: ZoneInfo, period: str) -> tuple[dt.datetime | None, dt.datetime]:
+    """The ISO week or calendar month (in tz) containing as_of; `all` has no start."""
+    local = moment.astimezone(tz)
+    if period == "week":
+        day = local.date() - dt.timedelta(days=local.weekday())
+    elif period == "month":
+        day = local.date().replace(day=1)
+    else:
+        return None, moment
+    return dt.datetime.combine(day, dt.time.min, tzinfo=tz), moment
+
+
+def _rank(values: dict[str, float | None], names: dict[str, str | None]) -> list[dict[str, Any]]:
+    scored = sorted(((v, lid) for lid, v in values.items() if v is not None), key=lambda x: (-x[0], x[1]))
+    rows, previous, rank = [], None, 0
+    for position, (value, lid) in enumerate(scored, 1):
+        if value != previous:
+            rank, previous = position, value
+        rows.append({"rank": rank, "learner_id": lid, "name": names.get(lid), "value": value})
+    return rows
