@@ -74,7 +74,7 @@ def root(
 
 
 def _register() -> None:
-    from progress_cli.cli import achievements, imports, learners, recompute, setup, status
+    from progress_cli.cli import achievements, imports, learners, recompute, setup, status, watch
 
     app.command("init")(setup.init)
     app.command("import")(imports.import_)
@@ -83,6 +83,7 @@ def _register() -> None:
     app.command("status")(status.status)
     app.command("achievements")(achievements.achievements)
     app.command("leaderboard")(achievements.leaderboard)
+    app.command("watch")(watch.watch)
 
 
 _register()

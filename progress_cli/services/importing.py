@@ -22,7 +22,7 @@ from progress_cli.errors import UsageError
 from progress_cli.ingest.reader import FORMATS, check_file, detect_format, file_sha256, read_events
 from progress_cli.ingest.record import RowRejected, parse_timestamp
 from progress_cli.ingest.xapi import Skip, Void
-from progress_cli.store import queries, write_transaction
+from progress_cli.store import activity, queries, write_transaction
 from progress_cli.services.batch_writer import BatchWriter
 from progress_cli.store.writes import apply_voids, mark_voided, write_voids
 
@@ -131,6 +131,7 @@ def _import_file(engine, path, *, catalog, tz, fmt, dry_run, strict, log, column
             if earlier is not None:
                 _repeat_of(result, earlier)
                 queries.finish_import(conn, import_id=import_id, counts=_counts(result))
+                activity.record(conn, "import", None, path=str(path), format=fmt, **_counts(result))
                 if dry_run:
                     raise _Rollback
                 result.committed = True
@@ -176,6 +177,7 @@ def _import_file(engine, path, *, catalog, tz, fmt, dry_run, strict, log, column
             if voids or flagged or queries.has_voids(conn):
                 touched |= apply_voids(conn)
             queries.finish_import(conn, import_id=import_id, counts=_counts(result))
+            activity.record(conn, "import", None, path=str(path), format=fmt, **_counts(result))
             if dry_run or (strict and result.rejected):
                 raise _Rollback
     except _Rollback:

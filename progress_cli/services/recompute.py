@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine, delete, select
 
 from progress_cli.catalog import Catalog
-from progress_cli.store import queries, write_transaction
+from progress_cli.store import activity, queries, write_transaction
 from progress_cli.store.achievements import EarnedAchievement
 from progress_cli.store.derived import DERIVED_TABLES, DailyActivity, LearnerProgress, ModuleProgress, SkillProgress
 from progress_cli.store.writes import bulk_insert, bulk_insert_ignore
@@ -45,27 +45,48 @@ def recompute_learners(
     with write_transaction(engine) as conn:
         everyone = learner_ids is None
         ids = queries.learner_ids(conn) if everyone else sorted(set(learner_ids))
-        if everyone:
-            for table in DERIVED_TABLES:
-                conn.execute(delete(table))
         for start in range(0, len(ids), BATCH_LEARNERS):
             chunk = ids[start:start + BATCH_LEARNERS]
-            if everyone:
-                rows = queries.live_events(conn, between=(chunk[0], chunk[-1]))
-            else:
-                _delete_learners(conn, chunk)
-                rows = queries.live_events(conn, learner_ids=chunk)
-            done.unlocked += _write_batch(conn, rows, catalog=catalog, tz=tz, as_of=as_of)
+            span = (chunk[0], chunk[-1]) if everyone else None
+            readiness_before = _readiness(conn, chunk, span)
+            _delete_learners(conn, chunk, span)
+            rows = queries.live_events(conn, between=span) if everyone else queries.live_events(conn, learner_ids=chunk)
+            unlocked = _write_batch(conn, rows, catalog=catalog, tz=tz, as_of=as_of)
+            _record_changes(conn, unlocked, readiness_before, _readiness(conn, chunk, span))
+            done.unlocked += unlocked
             if on_batch:
                 on_batch(len(chunk))
+        activity.record(conn, "recompute", None, learners=len(ids))
     done.learners = len(ids)
     done.unlocked.sort(key=lambda u: (u["earned_at"], u["learner_id"], u["achievement_id"]))
     return done
 
 
-def _delete_learners(conn: Connection, learner_ids: list[str]) -> None:
+def _which(table, learner_ids: list[str], span: tuple[str, str] | None):
+    """A range condition for a full recompute's batch (no long IN list), else the ids."""
+    return table.c.learner_id.between(*span) if span else table.c.learner_id.in_(learner_ids)
+
+
+def _delete_learners(conn: Connection, learner_ids: list[str], span: tuple[str, str] | None) -> None:
     for table in DERIVED_TABLES:
-        conn.execute(delete(table).where(table.c.learner_id.in_(learner_ids)))
+        conn.execute(delete(table).where(_which(table, learner_ids, span)))
+
+
+def _readiness(conn: Connection, learner_ids: list[str], span) -> dict[tuple[str, str], str]:
+    table = ModuleProgress.__table__
+    query = select(table.c.learner_id, table.c.module_id, table.c.readiness).where(_which(table, learner_ids, span))
+    return {(r.learner_id, r.module_id): r.readiness for r in conn.execute(query)}
+
+
+def _record_changes(conn: Connection, unlocked: list[dict], before: dict, after: dict) -> None:
+    """Outbox rows for `watch`: each unlock and each readiness level that changed."""
+    rows = [("achievement_unlocked", u["learner_id"],
+             {"achievement_id": u["achievement_id"], "name": u["name"], "points": u["points"],
+              "earned_at": u["earned_at"][:-1] + "+00:00"}) for u in unlocked]
+    rows += [("readiness_changed", learner, {"module_id": module, "from": before.get((learner, module)), "to": level})
+             for (learner, module), level in sorted(after.items())
+             if before.get((learner, module), "BEGINNER") != level]  # a new learner starts as a beginner
+    activity.record_many(conn, rows)
 
 
 def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: ZoneInfo,

@@ -32,12 +32,19 @@ def m003_achievements(conn: Connection) -> None:
     models.SQLModel.metadata.create_all(conn, tables=[EarnedAchievement.__table__])
 
 
+def m005_activity_outbox(conn: Connection) -> None:
+    from progress_cli.store.activity import Activity
+
+    models.SQLModel.metadata.create_all(conn, tables=[Activity.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", m001_initial),
     (2, "derived progress tables", m002_derived_progress),
     (3, "achievements earned", m003_achievements),
+    (5, "activity outbox", m005_activity_outbox),
 ]
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 
 
 def applied_versions(conn: Connection) -> list[int]:
@@ -58,7 +65,7 @@ def migrate(engine: Engine, upto: int | None = None) -> list[int]:
             )
         now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         applied = []
-        for version, name, step in MIGRATIONS:
+        for version, name, step in sorted(MIGRATIONS, key=lambda m: m[0]):
             if version in done or (upto is not None and version > upto):
                 continue
             step(conn)

@@ -1,0 +1,56 @@
+"""The activity outbox: one append-only row per change, written in the change's transaction.
+
+`progress watch` follows it by id, so a consumer sees every committed change once, in order,
+and never one that was rolled back (DESIGN 1, the seed's real-time stream).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import Column, Connection, Integer, Text, func, insert, select
+from sqlmodel import Field, SQLModel
+
+from progress_cli.store.models import TS
+
+
+class Activity(SQLModel, table=True):
+    __tablename__ = "activity"
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    type: str
+    learner_id: str | None = Field(default=None, index=True)
+    at: str = Field(max_length=TS)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+
+
+ACTIVITY = Activity.__table__
+
+
+def record(conn: Connection, kind: str, learner_id: str | None = None, **payload: Any) -> None:
+    """Append one activity row in the caller's transaction."""
+    record_many(conn, [(kind, learner_id, payload)])
+
+
+def record_many(conn: Connection, rows: list[tuple[str, str | None, dict[str, Any]]]) -> None:
+    if not rows:
+        return
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    conn.execute(insert(ACTIVITY), [
+        {"type": kind, "learner_id": learner, "at": now, "payload": json.dumps(payload, ensure_ascii=False)}
+        for kind, learner, payload in rows
+    ])
+
+
+def after(conn: Connection, since: int, learner_id: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+    """Rows with id > since, oldest first, as `{"id", "type", "learner_id", "at", **payload}`."""
+    query = select(ACTIVITY).where(ACTIVITY.c.id > since).order_by(ACTIVITY.c.id).limit(limit)
+    if learner_id is not None:
+        query = query.where(ACTIVITY.c.learner_id == learner_id)
+    return [{"id": r.id, "type": r.type, "learner_id": r.learner_id, "at": r.at[:-1] + "+00:00",
+             **json.loads(r.payload)} for r in conn.execute(query)]
+
+
+def last_id(conn: Connection) -> int:
+    return conn.execute(select(func.max(ACTIVITY.c.id))).scalar() or 0
