@@ -11,7 +11,7 @@ from sqlalchemy import select
 from progress_cli.catalog import Achievement, Catalog
 from progress_cli.config import parse_as_of
 from progress_cli.errors import UsageError
-from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
+from progress_cli.services.store_access import open_engine, stored_catalog
 from progress_cli.store import queries, read_connection
 from progress_cli.store.achievements import EarnedAchievement
 
@@ -78,23 +78,11 @@ def upcoming_milestones(view: dict[str, list], skills: list[dict]) -> list[dict[
 
 def learner_achievements(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
     """`progress achievements LEARNER`: earned ones and progress toward the locked ones."""
-    from progress_cli.analytics import analyze
-    from progress_cli.analytics.achievements import evaluate
-    from progress_cli.services.frames import events_frame
+    from progress_cli.services.learner_data import evaluate_badges, load_learner
 
-    engine = open_engine(db)
-    require_learners(engine, [learner_id])
-    catalog = stored_catalog(engine)
-    with read_connection(engine) as conn:
-        rows = queries.live_events(conn, learner_ids=[learner_id])
-        stored = stored_unlocks(conn, [learner_id])
-        name = queries.learner_names(conn, [learner_id]).get(learner_id)
-    engine.dispose()
-    moment = parse_as_of(as_of, tz)
-    result = analyze(events_frame(rows), catalog, tz.key, moment)
-    evaluated = evaluate(result.prepared, catalog.achievements, {"streak_days": result.streaks["streak_days"].to_numpy()})
-    view = achievement_view(catalog, stored, evaluated, moment)
-    return {"learner": {"id": learner_id, "name": name}, "as_of": moment.isoformat(),
+    data = load_learner(db, learner_id, tz=tz, as_of=as_of)
+    view = evaluate_badges(data, data.analyze())
+    return {"learner": {"id": learner_id, "name": data.name}, "as_of": data.as_of.isoformat(),
             "points": sum(e["points"] for e in view["earned"]), **view}
 
 

@@ -6,10 +6,8 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from progress_cli.config import parse_as_of
-from progress_cli.services.achievements import achievement_view, stored_unlocks, upcoming_milestones
-from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
-from progress_cli.store import queries, read_connection
+from progress_cli.services.achievements import upcoming_milestones
+from progress_cli.services.learner_data import evaluate_badges, load_learner
 
 RECENT_SESSIONS = 5
 RECENT_DAYS = 7
@@ -17,23 +15,13 @@ RECENT_DAYS = 7
 
 def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
     """Everything `status` shows, computed from the learner's events as of `as_of`."""
-    from progress_cli.analytics import analyze
-    from progress_cli.analytics.achievements import evaluate
     from progress_cli.analytics.recommend import recommendations
-    from progress_cli.services.frames import events_frame, records
+    from progress_cli.services.frames import records
 
-    engine = open_engine(db)
-    require_learners(engine, [learner_id])
-    catalog = stored_catalog(engine)
-    with read_connection(engine) as conn:
-        rows = queries.live_events(conn, learner_ids=[learner_id])
-        name = queries.learner_names(conn, [learner_id]).get(learner_id)
-        unlocks = stored_unlocks(conn, [learner_id])
-    engine.dispose()
-    moment = parse_as_of(as_of, tz)
-    frame = events_frame(rows)
-    now = analyze(frame, catalog, tz.key, moment)
-    before = analyze(frame, catalog, tz.key, moment - dt.timedelta(days=RECENT_DAYS))
+    data = load_learner(db, learner_id, tz=tz, as_of=as_of)
+    catalog, moment, name = data.catalog, data.as_of, data.name
+    now = data.analyze()
+    before = data.analyze(moment - dt.timedelta(days=RECENT_DAYS))
 
     overall = _one(records(now.overall, now.overall.columns))
     streak = _one(records(now.streaks, ["streak_days", "last_active_day"], dates=("last_active_day",)))
@@ -41,8 +29,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
     module_skills = records(now.module_skills, now.module_skills.columns)
     modules = [_module(m, module_skills) for m in records(now.modules, now.modules.columns)]
     week = records(now.weekly.tail(1), now.weekly.columns)
-    evaluated = evaluate(now.prepared, catalog.achievements, {"streak_days": now.streaks["streak_days"].to_numpy()})
-    badges = achievement_view(catalog, unlocks, evaluated, moment)
+    badges = evaluate_badges(data, now)
     earned = [{k: a[k] for k in ("id", "name", "type", "points", "earned_at")} for a in badges["earned"]]
     week_ago = (moment - dt.timedelta(days=RECENT_DAYS)).astimezone(dt.timezone.utc)
     week_minutes = week[0]["practice_minutes"] if week else 0.0
