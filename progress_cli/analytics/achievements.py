@@ -43,7 +43,7 @@ def evaluate(prepared: Prepared, achievements: tuple[Achievement, ...] | list[Ac
     which drops to 0 after a missed day even without a new event).
     """
     timeline = Timeline(prepared)
-    current = current or {}
+    current = _with_current_values(prepared, achievements, dict(current or {}))
     n_learners = len(prepared.learners)
     last = _last_rows(timeline, n_learners)
     past = _rows_at(timeline, prepared.as_of.value - PACE_DAYS * 86_400 * 10**9, n_learners)
@@ -52,15 +52,15 @@ def evaluate(prepared: Prepared, achievements: tuple[Achievement, ...] | list[Ac
         holds = np.ones(timeline.n, dtype=bool)
         ratios, days_needed, now_values = [], [], []
         for req in achievement.requirements:
-            series = np.nan_to_num(timeline.values(req.metric, req.arg))  # null reads 0 (DESIGN 5.0)
             required = required_value(req)
-            holds &= _OPS[req.op](rules.rounded(series), required)
-            now = _at(series, last)
+            holds &= timeline.holds(req.metric, req.arg, _OPS[req.op], required)
+            now = timeline.current(req.metric, req.arg, req.op, last)
             if req.metric in current:
                 now = np.asarray(current[req.metric], dtype=float)
             now_values.append(now)
             ratios.append(_ratio(now, req.op, required))
-            days_needed.append(_days_needed(req, series, now, required, last, past))
+            then = timeline.current(req.metric, req.arg, req.op, past)
+            days_needed.append(_days_needed(req, now, then, required))
         earned = _first_rows(timeline, holds, n_learners)
         progress = np.minimum.reduce(ratios) if ratios else np.ones(n_learners)
         done = earned >= 0
@@ -96,10 +96,6 @@ def _rows_at(timeline: Timeline, ts_ns: int, n_learners: int) -> np.ndarray:
     return rows
 
 
-def _at(series: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    return np.where(rows >= 0, series[np.maximum(rows, 0)] if len(series) else 0.0, 0.0)
-
-
 def _first_rows(timeline: Timeline, holds: np.ndarray, n_learners: int) -> np.ndarray:
     """Each learner's first row where `holds`, -1 if never."""
     rows = np.full(n_learners, -1)
@@ -118,15 +114,57 @@ def _ratio(now: np.ndarray, op: str, required: float) -> np.ndarray:
     return _OPS[op](rules.rounded(now), required).astype(float)
 
 
-def _days_needed(req: Requirement, series, now, required, last, past) -> np.ndarray:
-    """Days until the requirement holds at the recent pace; 0 when it holds, NaN when unknown."""
+def _days_needed(req: Requirement, now, then, required) -> np.ndarray:
+    """Days until the requirement holds at the last 14 days' pace; 0 when it holds, NaN when unknown."""
     met = _OPS[req.op](rules.rounded(now), required)
     if req.metric not in CUMULATIVE or req.op not in (">=", ">"):
         return np.where(met, 0.0, np.nan)
-    pace = (now - _at(series, past)) / PACE_DAYS
+    pace = (now - then) / PACE_DAYS
     with np.errstate(invalid="ignore", divide="ignore"):
-        days = np.where(pace > 0, np.ceil((required - now) / pace), np.nan)
+        days = np.where(pace > 0, np.ceil(rules.rounded((required - now) / pace)), np.nan)
     return np.where(met, 0.0, days)
+
+
+def _with_current_values(prepared: Prepared, achievements, current: dict) -> dict:
+    """Add today's streak and weekly-goal run when a requirement reads them and the caller
+    did not pass them (`current_overrides` does, from frames it already has)."""
+    from progress_cli.analytics.aggregates import streaks, weekly
+
+    used = {r.metric for a in achievements for r in a.requirements}
+    if "streak_days" in used and "streak_days" not in current:
+        current["streak_days"] = streaks(prepared)["streak_days"].to_numpy()
+    if "weekly_goal_weeks" in used and "weekly_goal_weeks" not in current:
+        current["weekly_goal_weeks"] = weekly_goal_run(prepared, weekly(prepared))
+    return current
+
+
+def current_overrides(analysis) -> dict[str, np.ndarray]:
+    """Metrics whose value today is not the value after the last event: the streak (ends after
+    a missed day) and the weekly goal run (ends after a complete week that missed the goal)."""
+    return {"streak_days": analysis.streaks["streak_days"].to_numpy(),
+            "weekly_goal_weeks": weekly_goal_run(analysis.prepared, analysis.weekly)}
+
+
+def weekly_goal_run(prepared: Prepared, weekly: pd.DataFrame) -> np.ndarray:
+    """Per learner: consecutive complete weeks, ending with the last complete one, meeting the goal."""
+    out = np.zeros(len(prepared.learners))
+    if prepared.catalog.weekly_goal_minutes <= 0 or weekly.empty:
+        return out
+    met = rules.rounded(weekly["weekly_goal_progress"].to_numpy(dtype=float)) >= 1.0
+    complete = weekly["days_elapsed"].to_numpy() >= 7
+    index = {learner: i for i, learner in enumerate(prepared.learners)}
+    owners = weekly["learner_id"].to_numpy(dtype=object)
+    # Weekly rows are dense and sorted per learner; walk each learner's complete weeks backwards.
+    for learner, rows in pd.Series(np.arange(len(weekly))).groupby(owners):
+        run = 0
+        for row in reversed(rows.to_numpy()):
+            if not complete[row]:
+                continue
+            if not met[row]:
+                break
+            run += 1
+        out[index[learner]] = run
+    return out
 
 
 def _date_after(prepared: Prepared, days: float) -> dt.date:

@@ -131,7 +131,7 @@ class Timeline:
         day_key = g.combine(self.learner, day - day.min())
         minutes = self._within(day_key, ev["practice_s"].to_numpy()) / 60.0
         minimum = self.p.catalog.streak_min_minutes
-        active_now = minutes >= minimum if minimum > 0 else np.ones(self.n, dtype=bool)
+        active_now = rules.rounded(minutes) >= minimum if minimum > 0 else np.ones(self.n, dtype=bool)
         # Streak at the end of each (learner, day), then yesterday's for each row.
         last_of_day = np.r_[day_key[1:] != day_key[:-1], True] if self.n else np.zeros(0, dtype=bool)
         days_active = active_now[last_of_day]
@@ -189,10 +189,8 @@ class Timeline:
         keys = pd.Series(self.learner[rows])
         window = scores.groupby(keys.to_numpy()).rolling(rules.READINESS_WINDOW, min_periods=1)
         mean, sd = _flat(window.mean()), _flat(window.std(ddof=0))
-        level = np.zeros(len(rows))
-        mean_r = rules.rounded(mean)
-        for ordinal, (_name, floor, sd_below) in zip((3, 2, 1), rules.READINESS_RULES):
-            level = np.where((level == 0) & (mean_r >= floor) & (sd < sd_below), ordinal, level)
+        words = rules.readiness(mean, sd)
+        level = np.array([readiness_ordinal(w) for w in words], dtype=float)
         out = self.carried(rows, level)
         return np.where(np.isnan(out), 0.0, out)
 
@@ -215,14 +213,32 @@ class Timeline:
     # -- per-skill and per-module running statistics ----------------------------------------
 
     def _over_skills(self, skill: str, per_skill) -> np.ndarray:
-        """One skill, or `*` (every catalog skill: the lowest) or `any` (the highest)."""
+        """One skill's series, or for `*` / `any` one row per catalog skill (see `holds`)."""
         if skill not in ("*", "any"):
             return per_skill(skill)
         skills = self.p.catalog.skill_ids()
         if not skills:
-            return np.zeros(self.n)
-        stacked = np.vstack([np.nan_to_num(per_skill(s)) for s in skills])
-        return stacked.min(axis=0) if skill == "*" else stacked.max(axis=0)
+            return np.zeros((1, self.n))
+        return np.vstack([np.nan_to_num(per_skill(s)) for s in skills])
+
+    def holds(self, metric: str, arg: str | None, op, required: float) -> np.ndarray:
+        """After each event, does `metric[arg] op required` hold? `*`: every catalog skill, `any`: one."""
+        series = np.nan_to_num(self.values(metric, arg))  # null reads 0 (DESIGN 5.0)
+        ok = op(rules.rounded(series), required)
+        if series.ndim == 2:
+            return ok.all(axis=0) if arg == "*" else ok.any(axis=0)
+        return ok
+
+    def current(self, metric: str, arg: str | None, op_name: str, rows: np.ndarray) -> np.ndarray:
+        """The value a requirement reads at `rows` (-1: no event yet, 0); for `*` / `any` the
+        skill that decides: the worst for `*`, the best for `any`, in the comparison's direction."""
+        series = np.nan_to_num(self.values(metric, arg))
+        if series.ndim == 2:
+            upward = op_name in (">=", ">", "==")
+            worst = series.min(axis=0) if upward else series.max(axis=0)
+            best = series.max(axis=0) if upward else series.min(axis=0)
+            series = worst if arg == "*" else best
+        return np.where(rows >= 0, series[np.maximum(rows, 0)] if len(series) else 0.0, 0.0)
 
     def _skill_attempts(self, skill: str) -> tuple[np.ndarray, pd.Series, np.ndarray]:
         """(event rows, scores, learner codes) of one skill's attempts, in time order."""

@@ -48,9 +48,8 @@ def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = 
 
 def evaluate_badges(data: LearnerData, analysis) -> dict[str, list]:
     """Earned and in-progress achievements of the learner as of `data.as_of`."""
-    from progress_cli.analytics.achievements import evaluate
+    from progress_cli.analytics.achievements import current_overrides, evaluate
     from progress_cli.services.achievements import achievement_view
 
-    evaluated = evaluate(analysis.prepared, data.catalog.achievements,
-                         {"streak_days": analysis.streaks["streak_days"].to_numpy()})
+    evaluated = evaluate(analysis.prepared, data.catalog.achievements, current_overrides(analysis))
     return achievement_view(data.catalog, data.unlocks, evaluated, data.as_of)

@@ -119,11 +119,11 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
 
 def _store_unlocks(conn: Connection, result, catalog: Catalog, as_of: dt.datetime) -> list[dict[str, Any]]:
     """Insert achievements earned for the first time; earlier unlocks are never touched."""
-    from progress_cli.analytics.achievements import evaluate
+    from progress_cli.analytics.achievements import current_overrides, evaluate
 
     if not catalog.achievements:
         return []
-    evaluated = evaluate(result.prepared, catalog.achievements, {"streak_days": result.streaks["streak_days"].to_numpy()})
+    evaluated = evaluate(result.prepared, catalog.achievements, current_overrides(result))
     earned = evaluated[evaluated["earned_at"].notna()]
     if earned.empty:
         return []
