@@ -25,13 +25,17 @@ def rec(**fields):
     (1780300800, "2026-06-01T08:00:00.000000Z"),                  # epoch seconds
     (1780300800000, "2026-06-01T08:00:00.000000Z"),               # >= 1e11: milliseconds
     ("1780300800123", "2026-06-01T08:00:00.123000Z"),             # numeric text, ms
-    (99999999999, "5138-11-16T09:46:39.000000Z"),                 # just under 1e11: still seconds
+    (100000000000, "1973-03-03T09:46:40.000000Z"),                # exactly 1e11: milliseconds
 ])
 def test_timestamps_are_stored_in_utc(value, expected):
     assert parse_timestamp(value, PARIS) == expected
 
 
-@pytest.mark.parametrize("value", ["yesterday", "", True, None, float("nan"), {"t": 1}])
+@pytest.mark.parametrize("value", [
+    "yesterday", "", True, None, float("nan"), {"t": 1}, 10**400,
+    99999999999,               # just under 1e11: seconds, so the year 5138: outside 1678..2261
+    "1500-01-01T00:00:00Z",    # before the range the analytics can hold
+])
 def test_bad_timestamps_are_rejected(value):
     with pytest.raises(RowRejected):
         parse_timestamp(value, PARIS)

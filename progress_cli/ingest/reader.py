@@ -7,6 +7,7 @@ reading the file.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import itertools
@@ -36,7 +37,7 @@ def check_file(path: Path) -> str:
         raise InputFileError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read: {exc.strerror}") from None
-    if not head.strip():
+    if not head.removeprefix(codecs.BOM_UTF8).strip():
         raise InputFileError(f"{path}: the file is empty")
     if b"\x00" in head:
         raise InputFileError(f"{path}: a binary file, not a text export")
@@ -71,20 +72,33 @@ def detect_format(path: Path, head: str) -> str:
         raise InputFileError(f"{path}: not UTF-8 text (bad byte {exc.object[exc.start:exc.start + 1]!r})") from None
     if is_statement_like(first) or (isinstance(first, dict) and isinstance(first.get("statements"), list)):
         return "xapi"
-    return "jsonl" if _container(head) == "lines" else "json"
+    return "jsonl" if _container(head, path) == "lines" else "json"
 
 
-def _container(head: str) -> str:
-    """'lines' when the first line is a whole JSON value (JSON Lines), else 'document'."""
-    text = head.lstrip()
-    if text.startswith("["):
+def _container(head: str, path: Path | None = None) -> str:
+    """'lines' for JSON Lines, else 'document'.
+
+    A file whose first line is a whole JSON value followed by more lines is JSON Lines (an
+    array on one line included); a lone `[` opens a document. Otherwise a .jsonl/.ndjson file
+    is lines, and any other file is lines when its first or second non-blank line is a whole
+    JSON object, so one bad first line does not turn JSON Lines into one unreadable document.
+    """
+    lines = [line for line in head.lstrip().split("\n") if line.strip()]
+    if not lines:
         return "document"
-    first_line = text.split("\n", 1)[0]
+    if lines[0].lstrip().startswith("["):
+        return "lines" if len(lines) > 1 and _whole_value(lines[0]) is not None else "document"
+    if path is not None and path.suffix.lower() in (".jsonl", ".ndjson"):
+        return "lines"
+    return "lines" if any(isinstance(_whole_value(line), dict) for line in lines[:2]) else "document"
+
+
+def _whole_value(line: str) -> Any:
+    """The JSON value of a line that holds exactly one, else None."""
     try:
-        sources._loads(first_line)
+        return sources._loads(line)
     except Exception:
-        return "document"
-    return "lines"
+        return None
 
 
 class _CountingReader(io.RawIOBase):
@@ -118,7 +132,7 @@ def _first_object(path: Path) -> Any:
     with _open(path) as fh:
         head = fh.read(_SNIFF)
         fh.seek(0)
-        items = sources.json_lines(fh) if _container(head) == "lines" else sources.json_document(fh)
+        items = sources.json_lines(fh) if _container(head, path) == "lines" else sources.json_document(fh)
         for _, obj in itertools.islice(items, 1):
             if isinstance(obj, dict) and isinstance(obj.get("statements"), list) and obj["statements"]:
                 return obj["statements"][0]
@@ -142,7 +156,7 @@ def read_events(
         with _open(path, on_bytes) as fh:
             if fmt == "csv":
                 objects = sources.csv_rows(fh)
-            elif _container(head) == "lines":
+            elif fmt == "jsonl" or _container(head, path) == "lines":
                 objects = sources.json_lines(fh)
             else:
                 objects = sources.json_document(fh)
@@ -193,8 +207,10 @@ def _seed_session(line: int, session: dict, tz: ZoneInfo) -> Iterator[tuple[int,
                 if key in data and key not in raw:
                     raw[key] = data[key]
             rest = {k: v for k, v in data.items() if k not in _SEED_EVENT_FIELDS}
-            if rest:
-                raw["metadata"] = {**rest, **(raw.get("metadata") or {})}
+            metadata = raw.get("metadata")
+            if rest and (metadata is None or isinstance(metadata, dict)):
+                raw["metadata"] = {**rest, **(metadata or {})}
+            # any other metadata is left for normalize to accept (JSON text) or reject
         yield line, event, _normalize(raw, tz)
 
 

@@ -34,6 +34,9 @@ ALIASES = {
 _KNOWN = set(FIELDS)
 UTC = dt.timezone.utc
 _EPOCH_MS_FROM = 1e11  # an epoch number at or above this is milliseconds (DESIGN section 2)
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+# The analytics hold times as 64-bit nanoseconds (1677-09-21 .. 2262-04-11): whole years inside.
+_FIRST_YEAR, _LAST_YEAR = 1678, 2261
 _ISO_DURATION = re.compile(
     r"^P(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?"
     r"(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
@@ -122,7 +125,7 @@ def parse_timestamp(value: Any, tz: ZoneInfo) -> str:
         raise RowRejected(f"timestamp is not a time: {value!r}")
     if isinstance(value, str):
         text = value.strip()
-        if "-" in text[1:] or ":" in text or "T" in text:
+        if not _NUMBER.match(text):
             try:
                 moment = dt.datetime.fromisoformat(text)
             except ValueError:
@@ -130,11 +133,12 @@ def parse_timestamp(value: Any, tz: ZoneInfo) -> str:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=tz)
             return _utc_text(moment)
-        try:
-            value = float(text)
-        except ValueError:
-            raise RowRejected(f"timestamp is not ISO 8601 or epoch: {value!r}") from None
+        value = float(text)
     if isinstance(value, (int, float)):
+        try:
+            value = float(value)
+        except OverflowError:
+            raise RowRejected(f"timestamp out of range: {value!r}") from None
         if not math.isfinite(value):
             raise RowRejected(f"timestamp is not a time: {value!r}")
         seconds = value / 1000 if abs(value) >= _EPOCH_MS_FROM else value
@@ -150,6 +154,8 @@ def _utc_text(moment: dt.datetime) -> str:
         moment = moment.astimezone(UTC)
     except (OverflowError, ValueError):
         raise RowRejected("timestamp out of range") from None
+    if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+        raise RowRejected(f"timestamp out of range {_FIRST_YEAR}..{_LAST_YEAR}: {moment.isoformat()}")
     return moment.isoformat(timespec="microseconds")[:-6] + "Z"  # faster than strftime
 
 
@@ -166,16 +172,29 @@ def _optional_text(value: Any, field: str) -> str | None:
     if value is None:
         return None
     if type(value) is str:
+        if not value.isascii():
+            _check_unicode(value, field)
         return value.strip() or None
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)  # numeric ids such as OULAD's id_student
     raise RowRejected(f"{field} must be text, got {type(value).__name__}")
 
 
+def _check_unicode(text: str, field: str) -> None:
+    """A JSON escape can carry a lone surrogate, which no database or file can store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RowRejected(f"{field} is not valid Unicode text") from None
+
+
 def _number(value: Any, field: str) -> float:
     kind = type(value)
     if kind is float or kind is int:  # the common case, checked first
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise RowRejected(f"{field} is out of range: {value}") from None
         if not math.isfinite(number):
             raise RowRejected(f"{field} is not a finite number: {value!r}")
         return number

@@ -25,7 +25,7 @@ def _loads(text: str) -> Any:
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
-        return _LENIENT.decode(text)  # raises json.JSONDecodeError when really invalid
+        return _LENIENT.decode(text)  # raises ValueError (JSONDecodeError) when really invalid
 
 
 def json_lines(fh: TextIO) -> Iterator[Item]:
@@ -35,7 +35,7 @@ def json_lines(fh: TextIO) -> Iterator[Item]:
             continue
         try:
             yield number, _loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
+        except (ValueError, RecursionError) as exc:  # ValueError: also a >4300-digit integer
             yield number, RowRejected(f"invalid JSON: {getattr(exc, 'msg', exc)}")
 
 
@@ -77,7 +77,7 @@ def json_document(fh: TextIO) -> Iterator[Item]:
     text = buffer + fh.read()
     try:
         yield 1 + text.count("\n", 0, start), _loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # ValueError: also a >4300-digit integer
         yield getattr(exc, "lineno", 1), RowRejected(f"invalid JSON: {getattr(exc, 'msg', exc)}")
 
 
@@ -110,7 +110,7 @@ def _array_items(fh: TextIO, buffer: str, pos: int) -> Iterator[Item]:
             value, end = _LENIENT.raw_decode(buffer, pos)
             if end == len(buffer) and not eof:  # a number may go on in the next chunk
                 raise json.JSONDecodeError("element reaches the end of the buffer", buffer, end)
-        except (json.JSONDecodeError, RecursionError) as exc:
+        except (ValueError, RecursionError) as exc:  # ValueError: also a >4300-digit integer
             if not eof:
                 buffer, pos, eof = _refill(fh, buffer, pos)
                 continue

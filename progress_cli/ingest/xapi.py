@@ -145,14 +145,17 @@ def _score(score: Any) -> float | None:
     """scaled x 100, else (raw - min) / (max - min) x 100; rounded to 6 places (float noise)."""
     if not isinstance(score, dict):
         return None
-    scaled = score.get("scaled")
-    if _is_number(scaled):
-        return round(scaled * 100, 6)
-    raw, low, high = score.get("raw"), score.get("min", 0), score.get("max")
-    if _is_number(raw) and _is_number(low) and _is_number(high):
-        if high <= low:
-            raise RowRejected(f"result.score has max {high} <= min {low}")
-        return round((raw - low) / (high - low) * 100, 6)
+    try:
+        scaled = score.get("scaled")
+        if _is_number(scaled):
+            return round(float(scaled) * 100, 6)
+        raw, low, high = score.get("raw"), score.get("min", 0), score.get("max")
+        if _is_number(raw) and _is_number(low) and _is_number(high):
+            if high <= low:
+                raise RowRejected(f"result.score has max {high} <= min {low}")
+            return round((float(raw) - float(low)) / (float(high) - float(low)) * 100, 6)
+    except OverflowError:
+        raise RowRejected("result.score is out of range") from None
     return None
 
 

@@ -68,8 +68,8 @@ class RejectsLog:
         entry = {"file": str(file), "line": line, "reason": reason, "row": raw}
         try:
             text = orjson.dumps(entry).decode()
-        except TypeError:
-            text = json.dumps(entry, ensure_ascii=False, default=str)
+        except TypeError:  # big integers, lone surrogates: escaped so the line is still valid JSON
+            text = json.dumps(entry, ensure_ascii=True, default=str)
         self._fh.write(text + "\n")
 
     def close(self) -> None:
