@@ -84,6 +84,11 @@ def _register() -> None:
     app.command("achievements")(achievements.achievements)
     app.command("leaderboard")(achievements.leaderboard)
     app.command("watch")(watch.watch)
+    from progress_cli.cli import chart, export, report
+
+    app.command("report", cls=report.ReportCommand)(report.report)
+    app.command("chart")(chart.chart)
+    app.command("export")(export.export)
 
 
 _register()

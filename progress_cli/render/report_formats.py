@@ -1,0 +1,52 @@
+"""One report object, four renderings: terminal text, Markdown, PDF, JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMATS = ("terminal", "md", "pdf", "json")
+EXTENSIONS = {"terminal": "txt", "md": "md", "pdf": "pdf", "json": "json"}
+TEXT_WIDTH = 100  # columns of a terminal report written to a file
+
+
+@dataclass
+class Rendered:
+    data: str | bytes
+    warnings: list[str] = field(default_factory=list)
+
+
+def render_report(report: dict[str, Any], fmt: str, *, template: str | None = None, paper: str = "a4",
+                  font: str | None = None) -> Rendered:
+    """The report as file contents in `fmt` (the terminal format as plain text)."""
+    if fmt == "md":
+        from progress_cli.render.report_markdown import render_markdown
+
+        return Rendered(render_markdown(report, template))
+    if fmt == "pdf":
+        from progress_cli.render.report_pdf import render_report_pdf
+
+        result = render_report_pdf(report, paper=paper, font=font)
+        return Rendered(result.data, result.warnings)
+    if fmt == "json":
+        return Rendered(json_text(report))
+    if fmt == "terminal":
+        return Rendered(terminal_text(report))
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def terminal_text(report: dict[str, Any], width: int = TEXT_WIDTH) -> str:
+    from rich.console import Console
+
+    from progress_cli.render.report_terminal import report_view
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False).print(
+        report_view(report, width))
+    return buffer.getvalue()

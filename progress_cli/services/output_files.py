@@ -1,0 +1,54 @@
+"""Where report and export files go: predictable names, one file per learner, atomic writes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+_SAFE = re.compile(r"^[A-Za-z0-9._@+-]+$")
+_UNSAFE_CHAR = re.compile(r"[^A-Za-z0-9._@+-]")
+
+
+def safe_id(learner_id: str) -> str:
+    """A learner id usable in a file name: as is when it is made of letters, digits and
+    `._@+-` only (and does not start with a dot); otherwise those characters kept, the rest
+    as `_`, and 8 hex digits of the id's SHA-256 so two ids never share a name."""
+    if _SAFE.match(learner_id) and not learner_id.startswith("."):
+        return learner_id
+    cleaned = _UNSAFE_CHAR.sub("_", learner_id).lstrip(".")[:60] or "learner"
+    return f"{cleaned}-{hashlib.sha256(learner_id.encode('utf-8')).hexdigest()[:8]}"
+
+
+def report_name(learner_id: str, period_label: str, ext: str) -> str:
+    """`<learner>-<period>.<ext>`, e.g. `zoe-2026-W47.pdf`, `zoe-2026-11.md`."""
+    return f"{safe_id(learner_id)}-{period_label}.{ext}"
+
+
+def is_directory_target(out: Path) -> bool:
+    """`--out` names a directory when it is one, or is written with a trailing separator."""
+    text = str(out)
+    return out.is_dir() or text.endswith(("/", os.sep))
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write via a temporary file in the same folder, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            fh.write(payload)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
