@@ -89,6 +89,10 @@ def _register() -> None:
     app.command("report", cls=report.ReportCommand)(report.report)
     app.command("chart")(chart.chart)
     app.command("export")(export.export)
+    from progress_cli.cli import certs, keys
+
+    app.add_typer(certs.app, name="cert")
+    app.add_typer(keys.app, name="keys")
 
 
 _register()

@@ -32,6 +32,12 @@ def m003_achievements(conn: Connection) -> None:
     models.SQLModel.metadata.create_all(conn, tables=[EarnedAchievement.__table__])
 
 
+def m004_certificates(conn: Connection) -> None:
+    from progress_cli.store.certs import CERT_TABLES
+
+    models.SQLModel.metadata.create_all(conn, tables=CERT_TABLES)
+
+
 def m005_activity_outbox(conn: Connection) -> None:
     from progress_cli.store.activity import Activity
 
@@ -42,6 +48,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", m001_initial),
     (2, "derived progress tables", m002_derived_progress),
     (3, "achievements earned", m003_achievements),
+    (4, "certificates and signing keys", m004_certificates),
     (5, "activity outbox", m005_activity_outbox),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)

@@ -1,0 +1,15 @@
+"""Certification (DESIGN section 6): eligibility, signed certificates and their verification.
+
+Pure building blocks, each in its own module; the store and the files are the services' job:
+
+- `eligibility`  catalog certification + a learner's figures -> requirements, progress, estimate
+- `figures`      the analytics frames -> each learner's figures for the certification
+- `validity`     validity periods (Feb 29 + 2 years = Feb 28) and a certificate's status
+- `codes`        short human-typable verification codes
+- `didkey`       did:key of an Ed25519 public key (multicodec + base58btc)
+- `keys`         the Ed25519 signing key pair and its private key file (0600)
+- `credential`   the Open Badges 3.0 OpenBadgeCredential, secured as a VC-JWT
+- `verify`       checking a VC-JWT: signature, issuer key, dates, revocation
+- `pdf`, `qr`    the PDF certificate (fpdf2, DejaVu fonts) and its QR code (segno)
+- `views`        Rich views of the results for the terminal
+"""

@@ -1,0 +1,104 @@
+"""The Open Badges 3.0 OpenBadgeCredential of a certificate, secured as a VC-JWT.
+
+OB 3.0 section 8.2.4.1: the JWT payload is the credential itself, with the registered claims
+`iss` (issuer id), `sub` (credentialSubject id), `jti` (credential id), `nbf` (validFrom) and
+`exp` (validUntil) beside it; the JOSE header is `{"alg": "EdDSA", "kid": <verification
+method of the issuer's did:key>, "typ": "JWT"}`. Signed with PyJWT over `cryptography`'s Ed25519.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import quote
+
+from progress_cli.certs.keys import PublicKey, Signer
+from progress_cli.certs.model import Certificate
+
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+CREDENTIAL_TYPE = ["VerifiableCredential", "OpenBadgeCredential"]
+ISSUER_NAME = "progress-cli"
+ALGORITHM = "EdDSA"
+
+
+def learner_urn(learner_id: str) -> str:
+    return f"urn:progress-cli:learner:{quote(learner_id, safe='-._~@:')}"
+
+
+def achievement_id(certification: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", certification.lower()).strip("-") or "certificate"
+    return f"urn:progress-cli:certification:{slug}"
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build_credential(cert: Certificate, issuer: PublicKey) -> dict:
+    """The OpenBadgeCredential with the JWT claims beside it: the payload to sign."""
+    achievement = achievement_id(cert.certification)
+    descriptions, results = _results(cert, achievement)
+    subject = {
+        "id": learner_urn(cert.learner_id),
+        "type": ["AchievementSubject"],
+        "identifier": [{"type": "IdentityObject", "identityType": "name", "hashed": False,
+                        "identityHash": cert.display_name}],
+        "achievement": {
+            "id": achievement,
+            "type": ["Achievement"],
+            "achievementType": "Certificate",
+            "name": cert.certification,
+            "description": f"{cert.certification}: awarded to learners who meet every requirement of the certification.",
+            "criteria": {"narrative": cert.criteria},
+        },
+    }
+    if results:
+        subject["achievement"]["resultDescription"] = descriptions
+        subject["result"] = results
+    credential = {
+        "@context": [VC_CONTEXT, OB_CONTEXT],
+        "id": f"urn:uuid:{cert.certificate_id}",
+        "type": list(CREDENTIAL_TYPE),
+        "issuer": {"id": issuer.did, "type": ["Profile"], "name": ISSUER_NAME},
+        "validFrom": iso(cert.issued_at),
+        "validUntil": iso(cert.valid_until),
+        "name": cert.certification,
+        "description": f"{cert.certification}, awarded to {cert.display_name}. Verification code {cert.code}.",
+        "credentialSubject": subject,
+    }
+    claims = {
+        "iss": issuer.did,
+        "sub": subject["id"],
+        "jti": credential["id"],
+        "nbf": int(cert.issued_at.timestamp()),
+        "exp": int(cert.valid_until.timestamp()),
+    }
+    return credential | claims
+
+
+def sign(payload: dict, signer: Signer) -> str:
+    """The compact VC-JWT of `payload`, signed with the current key."""
+    import jwt
+
+    headers = {"kid": signer.public.verification_method, "typ": "JWT"}
+    return jwt.encode(payload, signer.private_key, algorithm=ALGORITHM, headers=headers)
+
+
+def _results(cert: Certificate, achievement: str) -> tuple[list[dict], list[dict]]:
+    """ResultDescriptions on the achievement and the learner's Results: the overall score and
+    each verified skill's mastery, as percentages."""
+    descriptions, results = [], []
+
+    def add(key: str, name: str, value: float | None) -> None:
+        if value is None:
+            return
+        rid = f"{achievement}:result:{quote(key, safe=':-._~')}"
+        descriptions.append({"id": rid, "type": ["ResultDescription"], "name": name, "resultType": "Percent",
+                             "valueMin": "0", "valueMax": "100"})
+        results.append({"type": ["Result"], "resultDescription": rid, "value": f"{value:.1f}"})
+
+    add("overall-score", "Overall score", cert.overall_score)
+    for skill in cert.skills:
+        add(f"skill:{skill.id}", f"Mastery of {skill.name}", skill.mastery)
+    return descriptions, results

@@ -1,0 +1,116 @@
+"""Certificates and signing keys (migration 4), and the queries over them. Never commits.
+
+`certificates` holds every certificate ever issued. `issue_slot` numbers the certificates of
+one learner and certification (1, 2, ... as they are renewed or re-issued): an issuer takes
+the slot after the latest one, and the unique key on (learner_id, certification, issue_slot)
+lets only one of two racing processes take it, on every backend.
+
+`signing_keys` keeps every public key with its did:key, so certificates signed before a
+rotation still verify; `current` is 1 on the signing key and NULL on retired ones, and being
+unique it allows one signing key at most.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Column, Connection, Index, Integer, Text, UniqueConstraint, select, update
+from sqlmodel import Field, SQLModel
+
+from progress_cli.store.models import TS
+
+
+class SigningKeyRecord(SQLModel, table=True):
+    __tablename__ = "signing_keys"
+    key_id: str = Field(primary_key=True)  # the multibase public key, z6Mk...
+    did: str
+    algorithm: str = "Ed25519"
+    public_key_pem: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: str = Field(max_length=TS)
+    retired_at: str | None = Field(default=None, max_length=TS)
+    current: int | None = Field(default=None, sa_column=Column(Integer, unique=True, nullable=True))
+
+
+class CertificateRecord(SQLModel, table=True):
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "certification", "issue_slot", name="uq_certificates_issue_slot"),
+        Index("ix_certificates_valid_until", "valid_until"),
+    )
+    certificate_id: str = Field(primary_key=True)  # UUID
+    code: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    learner_id: str
+    learner_name: str | None = None
+    certification: str
+    issue_slot: int
+    issued_at: str = Field(max_length=TS)
+    valid_until: str = Field(max_length=TS)
+    overall_score: float | None = None
+    skills: str = Field(sa_column=Column(Text, nullable=False))  # JSON [{"id", "name", "mastery"}]
+    key_id: str
+    token: str = Field(sa_column=Column(Text, nullable=False))  # the compact VC-JWT
+    revoked_at: str | None = Field(default=None, max_length=TS)
+    revoked_reason: str | None = None
+
+
+CERT_TABLES = [SigningKeyRecord.__table__, CertificateRecord.__table__]
+KEYS = SigningKeyRecord.__table__
+CERTS = CertificateRecord.__table__
+
+
+def signing_keys(conn: Connection) -> list[dict[str, Any]]:
+    """Every key, the current one first, then the retired ones, newest first."""
+    query = select(KEYS).order_by(KEYS.c.current.is_(None), KEYS.c.created_at.desc())
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def current_key(conn: Connection) -> dict[str, Any] | None:
+    row = conn.execute(select(KEYS).where(KEYS.c.current == 1)).first()
+    return dict(row._mapping) if row else None
+
+
+def retire_current_key(conn: Connection, *, at: str) -> None:
+    conn.execute(update(KEYS).where(KEYS.c.current == 1).values(current=None, retired_at=at))
+
+
+def add_current_key(conn: Connection, *, key_id: str, did: str, public_key_pem: str, created_at: str) -> None:
+    conn.execute(KEYS.insert().values(key_id=key_id, did=did, algorithm="Ed25519", public_key_pem=public_key_pem,
+                                      created_at=created_at, current=1))
+
+
+def latest_certificates(conn: Connection, learner_ids: list[str], certification: str) -> dict[str, dict[str, Any]]:
+    """learner_id -> their latest certificate (highest issue_slot) for `certification`."""
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(learner_ids), 500):
+        chunk = learner_ids[start:start + 500]
+        query = (select(CERTS).where(CERTS.c.certification == certification, CERTS.c.learner_id.in_(chunk))
+                 .order_by(CERTS.c.learner_id, CERTS.c.issue_slot))
+        for row in conn.execute(query):
+            found[row.learner_id] = dict(row._mapping)  # ascending slots: the last one wins
+    return found
+
+
+def latest_certificate(conn: Connection, learner_id: str, certification: str) -> dict[str, Any] | None:
+    return latest_certificates(conn, [learner_id], certification).get(learner_id)
+
+
+def insert_certificate(conn: Connection, row: dict[str, Any]) -> None:
+    conn.execute(CERTS.insert().values(**row))
+
+
+def certificate_by(conn: Connection, *, code: str | None = None, certificate_id: str | None = None) -> dict | None:
+    column, value = (CERTS.c.code, code) if code is not None else (CERTS.c.certificate_id, certificate_id)
+    row = conn.execute(select(CERTS).where(column == value)).first()
+    return dict(row._mapping) if row else None
+
+
+def revoke(conn: Connection, *, certificate_id: str, at: str, reason: str) -> None:
+    conn.execute(update(CERTS).where(CERTS.c.certificate_id == certificate_id, CERTS.c.revoked_at.is_(None))
+                 .values(revoked_at=at, revoked_reason=reason))
+
+
+def all_certificates(conn: Connection) -> list[dict[str, Any]]:
+    """Every certificate (without its token), by learner, certification and slot."""
+    columns = [c for c in CERTS.c if c.key != "token"]
+    query = select(*columns).order_by(CERTS.c.learner_id, CERTS.c.certification, CERTS.c.issue_slot)
+    return [dict(r._mapping) for r in conn.execute(query)]
