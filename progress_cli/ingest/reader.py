@@ -156,7 +156,7 @@ def read_events(
         with _open(path, on_bytes) as fh:
             if fmt == "csv":
                 objects = sources.csv_rows(fh)
-            elif fmt == "jsonl" or _container(head, path) == "lines":
+            elif fmt == "jsonl" or _container(head) == "lines":
                 objects = sources.json_lines(fh)
             else:
                 objects = sources.json_document(fh)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import math
 import re
 from typing import Any
@@ -263,5 +264,8 @@ def _metadata(value: Any, extra: dict[str, Any]) -> str | None:
         return None
     try:
         return orjson.dumps(merged).decode()
-    except TypeError:
-        raise RowRejected("metadata cannot be stored as JSON") from None
+    except TypeError:  # integers beyond 64 bits, lone surrogates: the stdlib decides
+        try:
+            return json.dumps(merged, ensure_ascii=False, allow_nan=False).encode("utf-8").decode()
+        except (TypeError, ValueError, UnicodeEncodeError):
+            raise RowRejected("metadata cannot be stored as JSON") from None
