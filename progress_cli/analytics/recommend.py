@@ -25,8 +25,11 @@ def recommendations(
     streak_days: int,
     last_active_day: str | None,
     week_minutes: float,
+    plateaus: list[dict[str, Any]] | None = None,
+    peak_hours: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Rules over module scores, skill mastery, weaknesses, the streak and the weekly goal."""
+    """Rules over module scores, skill mastery, weaknesses, the streak and the weekly goal;
+    and, when given (analytics.insights), the skills on a plateau and the peak hours."""
     out: list[dict[str, Any]] = []
     by_module = {m["module_id"]: m for m in modules}
     by_skill = {s["skill"]: s for s in skills}
@@ -63,8 +66,42 @@ def recommendations(
     if goal and week_minutes < goal:
         out.append(_rec("low", None, None, f"{week_minutes:.0f} of {goal:g} minutes practised this week",
                         math.ceil(goal - week_minutes)))
-    out.sort(key=lambda r: _ORDER[r["priority"]])  # stable: rule order breaks ties
-    return out[:MAX_RECOMMENDATIONS]
+    out.extend(plateau_recommendations(plateaus or []))
+    best_hours = best_hours_recommendation(peak_hours or [])
+    if best_hours:
+        out.append(best_hours)
+    return ranked(out)
+
+
+def ranked(out: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Highest priority first (stable: rule order breaks ties), at most five."""
+    return sorted(out, key=lambda r: _ORDER[r["priority"]])[:MAX_RECOMMENDATIONS]
+
+
+def plateau_recommendations(plateaus: list[dict[str, Any]], difficulty: int | None = None) -> list[dict[str, Any]]:
+    """A skill on a plateau (patterns.plateaus that reach its latest attempt, with "skill")."""
+    change = f"practise it at difficulty {difficulty}" if difficulty is not None else "try harder tasks or review it"
+    return [_rec("medium", None, p["skill"],
+                 f"stuck around {p['mean']:.0f} for the last {p['attempts']} attempts (rolling mean within "
+                 f"{p['spread']:.1f} points); change the approach: {change}", 30)
+            for p in plateaus]
+
+
+def best_hours_recommendation(peak_hours: list[dict[str, Any]], minutes: int = 30) -> dict[str, Any] | None:
+    """The hours of day (patterns.peak_hours) that hold most of the learner's practice."""
+    if not peak_hours:
+        return None
+    hours = ", ".join(f"{h['hour']:02d}:00" for h in peak_hours)
+    share = sum(h["share"] for h in peak_hours) * 100
+    scored = [h for h in peak_hours if h.get("mean_score") is not None]
+    score = f" (mean score {scored[0]['mean_score']:.0f} at {scored[0]['hour']:02d}:00)" if scored else ""
+    return _rec("low", None, None, f"your best hours: {share:.0f}% of your practice falls in the hours "
+                f"{hours}{score}; plan the next sessions then", minutes)
+
+
+def rec(priority: str, module_id: str | None, skill: str | None, reason: str, minutes: int) -> dict[str, Any]:
+    """One recommendation object (for rules that live next to the patterns they read)."""
+    return _rec(priority, module_id, skill, reason, minutes)
 
 
 def _minutes(gap: float) -> int:

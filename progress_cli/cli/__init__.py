@@ -83,6 +83,9 @@ def _register() -> None:
     app.command("status")(status.status)
     app.command("achievements")(achievements.achievements)
     app.command("leaderboard")(achievements.leaderboard)
+    from progress_cli.cli import insights
+
+    app.command("insights")(insights.insights)
     app.command("watch")(watch.watch)
     from progress_cli.cli import chart, export, report
 

@@ -30,6 +30,9 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
     modules = [_module(m, module_skills) for m in records(now.modules, now.modules.columns)]
     week = records(now.weekly.tail(1), now.weekly.columns)
     badges = evaluate_badges(data, now)
+    from progress_cli.services.insights import status_extras
+
+    extras = status_extras(now, learner_id)  # the completion forecast, plateaus, peak hours
     earned = [{k: a[k] for k in ("id", "name", "type", "points", "earned_at")} for a in badges["earned"]]
     week_ago = (moment - dt.timedelta(days=RECENT_DAYS)).astimezone(dt.timezone.utc)
     week_minutes = week[0]["practice_minutes"] if week else 0.0
@@ -42,7 +45,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
             "improvement_rate": overall.get("improvement_rate"),
             "strengths": overall.get("strengths") or [],
             "weaknesses": overall.get("weaknesses") or [],
-            "predicted_completion_date": None,
+            "predicted_completion_date": extras["predicted_completion_date"],
             "streak_days": streak.get("streak_days") or 0,
             "total_time_s": overall.get("total_time_s") or 0.0,
         },
@@ -63,7 +66,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
         "recommendations": recommendations(
             catalog=catalog, modules=modules, skills=skills, weaknesses=overall.get("weaknesses") or [],
             streak_days=streak.get("streak_days") or 0, last_active_day=streak.get("last_active_day"),
-            week_minutes=week_minutes),
+            week_minutes=week_minutes, plateaus=extras["plateaus"], peak_hours=extras["peak_hours"]),
     }
 
 

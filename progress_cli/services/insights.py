@@ -1,0 +1,83 @@
+"""`progress insights LEARNER`: patterns, forecasts and recommendations (DESIGN 5.5, 5.6);
+and the forecast pieces that `status` shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+MIN_RECOMMENDATIONS = 3
+
+
+@dataclass(frozen=True)
+class Insights:
+    payload: dict[str, Any]  # what --json prints (README "Insights and forecasts")
+    curve_scores: list[float]  # every attempt's score, oldest first, for the chart
+    curve_fit: Any  # analytics.curve.CurveFit of those scores
+
+
+def learner_insights(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> Insights:
+    """Everything `insights` shows, computed from the learner's events as of `as_of`."""
+    from progress_cli.analytics.insights import learner_insights as compute
+    from progress_cli.services.learner_data import load_learner
+
+    data = load_learner(db, learner_id, tz=tz, as_of=as_of)
+    analysis = data.analyze()
+    found = compute(analysis, learner_id)
+    recommendations = _with_status_rules(found["recommendations"], data.catalog, analysis)
+    payload = {
+        "learner_id": learner_id,
+        "name": data.name,
+        "as_of": data.as_of.isoformat(),
+        "window": found["window"],
+        "patterns": found["patterns"],
+        "forecasts": found["forecasts"],
+        "recommendations": recommendations,
+    }
+    return Insights(payload, found["curve"]["scores"], found["curve"]["fit"])
+
+
+def status_extras(analysis, learner_id: str) -> dict[str, Any]:
+    """What `status` takes from the forecasts and patterns (no curve fitting, no scipy):
+    predicted_completion_date (the completion forecast's estimate), the skills on a plateau
+    now, and the peak hours."""
+    from progress_cli.analytics.insights import LearnerView, completion_forecasts, current_plateaus, peak_times
+
+    if learner_id not in set(analysis.prepared.learners):  # no events at all: nothing to read
+        return {"predicted_completion_date": None, "plateaus": [], "peak_hours": []}
+    view = LearnerView(analysis, learner_id)
+    return {
+        "predicted_completion_date": completion_forecasts(view)["completion"]["estimate"],
+        "plateaus": current_plateaus(view),
+        "peak_hours": peak_times(view)["peak_hours"],
+    }
+
+
+def _with_status_rules(found: list[dict], catalog, analysis) -> list[dict]:
+    """The pattern-derived recommendations, topped up to 3 from the rules `status` uses."""
+    if len(found) >= MIN_RECOMMENDATIONS:
+        return found
+    from progress_cli.analytics.recommend import ranked, recommendations
+    from progress_cli.services.frames import records
+
+    overall = records(analysis.overall, ["weaknesses"])
+    streak = records(analysis.streaks, ["streak_days", "last_active_day"], dates=("last_active_day",))
+    week = records(analysis.weekly.tail(1), ["practice_minutes"])
+    modules = [{"module_id": m["module_id"], "average_score": m["average_score"],
+                "trend": {"slope": m["trend_slope"], "direction": m["trend_direction"]}}
+               for m in records(analysis.modules, ["module_id", "average_score", "trend_slope", "trend_direction"])]
+    extra = recommendations(
+        catalog=catalog, modules=modules, skills=records(analysis.skills, ["skill", "mastery"]),
+        weaknesses=(overall[0]["weaknesses"] or []) if overall else [],
+        streak_days=streak[0]["streak_days"] if streak else 0,
+        last_active_day=streak[0]["last_active_day"] if streak else None,
+        week_minutes=week[0]["practice_minutes"] if week else 0.0)
+    targets = {(r["module_id"], r["skill"]) for r in found if r["module_id"] or r["skill"]}
+    out = list(found)
+    for r in extra:
+        if len(out) >= MIN_RECOMMENDATIONS:
+            break
+        if (r["module_id"], r["skill"]) not in targets or not (r["module_id"] or r["skill"]):
+            out.append(r)
+    return ranked(out)
