@@ -14,6 +14,7 @@ from progress_cli.errors import UsageError
 from progress_cli.services.store_access import open_engine, stored_catalog
 from progress_cli.store import queries, read_connection
 from progress_cli.store.achievements import EarnedAchievement
+from progress_cli.store.models import iso_time, stored_time
 
 EARNED = EarnedAchievement.__table__
 UPCOMING = 3
@@ -35,18 +36,18 @@ def stored_unlocks(conn, learner_ids: list[str] | None = None) -> list[dict[str,
 
 def achievement_view(catalog: Catalog, stored: list[dict], evaluated, as_of: dt.datetime) -> dict[str, list]:
     """Earned (stored unlocks up to as_of, else computed ones) and in-progress entries of one learner."""
-    limit = as_of.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    limit = stored_time(as_of)
     earned_at = {u["achievement_id"]: u["earned_at"] for u in stored if u["earned_at"] <= limit}
     for row in evaluated.itertuples():
         if row.achievement_id not in earned_at and row.earned_at == row.earned_at:  # not NaT
-            earned_at[row.achievement_id] = row.earned_at.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            earned_at[row.achievement_id] = stored_time(row.earned_at)
     by_row = {row.achievement_id: row for row in evaluated.itertuples()}
     earned, locked = [], []
     for a in catalog.achievements:
         base = {"id": a.id, "name": a.name, "type": a.type, "icon": a.icon, "points": a.points,
                 "description": a.description}
         if a.id in earned_at:
-            earned.append(base | {"earned_at": earned_at[a.id][:-1] + "+00:00"})
+            earned.append(base | {"earned_at": iso_time(earned_at[a.id])})
             continue
         row = by_row.get(a.id)
         locked.append(base | {

@@ -9,9 +9,10 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from progress_cli.store.models import STORED_TIME
 from progress_cli.store.queries import EVENT_FRAME_COLUMNS
 
-_TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_TS_FORMAT = STORED_TIME
 
 
 def events_frame(rows: list[tuple]) -> pd.DataFrame:

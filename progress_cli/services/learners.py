@@ -13,6 +13,7 @@ from progress_cli.config import parse_as_of
 from progress_cli.services.store_access import open_engine, stored_catalog
 from progress_cli.store import queries, read_connection
 from progress_cli.store.derived import LearnerProgress, ModuleProgress
+from progress_cli.store.models import iso_time
 
 LP, MP = LearnerProgress.__table__, ModuleProgress.__table__
 
@@ -47,7 +48,7 @@ def learner_figures(engine: Engine, catalog: Catalog, tz: ZoneInfo, as_of: dt.da
             "name": r["name"],
             "total_progress": p.get("total_progress"),
             "streak_days": _current_streak(p, today),
-            "last_activity": None if last is None else last[:-1] + "+00:00",
+            "last_activity": iso_time(last),
             "readiness": {row["module_id"]: row["readiness"] for row in m},
             "modules": {row["module_id"]: row["completion_rate"] for row in m},
             "modules_practised": {row["module_id"] for row in m if row["attempts"]},

@@ -19,6 +19,7 @@ from progress_cli.store import activity, queries, write_transaction
 from progress_cli.store.achievements import EarnedAchievement
 from progress_cli.store.derived import DERIVED_TABLES, DailyActivity, LearnerProgress, ModuleProgress, SkillProgress
 from progress_cli.store.writes import bulk_insert, bulk_insert_ignore
+from progress_cli.store.models import iso_time, stored_time
 
 BATCH_LEARNERS = 500  # ~50k events at the benchmark's density: memory stays well under the target
 EARNED = EarnedAchievement.__table__
@@ -82,7 +83,7 @@ def _record_changes(conn: Connection, unlocked: list[dict], before: dict, after:
     """Outbox rows for `watch`: each unlock and each readiness level that changed."""
     rows = [("achievement_unlocked", u["learner_id"],
              {"achievement_id": u["achievement_id"], "name": u["name"], "points": u["points"],
-              "earned_at": u["earned_at"][:-1] + "+00:00"}) for u in unlocked]
+              "earned_at": iso_time(u["earned_at"])}) for u in unlocked]
     rows += [("readiness_changed", learner, {"module_id": module, "from": before.get((learner, module)), "to": level})
              for (learner, module), level in sorted(after.items())
              if before.get((learner, module), "BEGINNER") != level]  # a new learner starts as a beginner
@@ -98,7 +99,7 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
         return []
     result = analyze(events_frame(rows), catalog, tz.key, as_of)
     overall = result.overall.copy()
-    overall["computed_as_of"] = as_of.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    overall["computed_as_of"] = stored_time(as_of)
     overall["last_active_day"] = result.streaks["last_active_day"].to_numpy()
     overall["predicted_completion_date"] = None
     bulk_insert(conn, LearnerProgress.__table__, records(
@@ -134,10 +135,10 @@ def _store_unlocks(conn: Connection, result, catalog: Catalog, as_of: dt.datetim
         query = select(EARNED.c.learner_id, EARNED.c.achievement_id).where(EARNED.c.learner_id.in_(chunk))
         stored.update((r.learner_id, r.achievement_id) for r in conn.execute(query))
     by_id = {a.id: a for a in catalog.achievements}
-    noticed = as_of.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    noticed = stored_time(as_of)
     new = [
         {"learner_id": learner, "achievement_id": aid, "points": by_id[aid].points, "unlocked_at": noticed,
-         "earned_at": _utc_text(at)}
+         "earned_at": stored_time(at)}
         for learner, aid, at in zip(earned["learner_id"], earned["achievement_id"], earned["earned_at"])
         if (learner, aid) not in stored
     ]
@@ -145,12 +146,8 @@ def _store_unlocks(conn: Connection, result, catalog: Catalog, as_of: dt.datetim
     return [{**u, "name": by_id[u["achievement_id"]].name, "icon": by_id[u["achievement_id"]].icon} for u in new]
 
 
-def _utc_text(moment) -> str:
-    return moment.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 
 def unlock_json(unlock: dict[str, Any]) -> dict[str, Any]:
     """An unlock as `--json` prints it (DESIGN 8 habits: ISO dates, stable keys)."""
     return {"learner_id": unlock["learner_id"], "achievement_id": unlock["achievement_id"], "name": unlock["name"],
-            "points": unlock["points"], "earned_at": unlock["earned_at"][:-1] + "+00:00"}
+            "points": unlock["points"], "earned_at": iso_time(unlock["earned_at"])}

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from progress_cli.services.achievements import upcoming_milestones
 from progress_cli.services.learner_data import evaluate_badges, load_learner
+from progress_cli.store.models import iso_time
 
 RECENT_SESSIONS = 5
 RECENT_DAYS = 7
@@ -74,10 +75,6 @@ def _one(rows: list[dict]) -> dict:
     return rows[0] if rows else {}
 
 
-def _iso(text: str | None) -> str | None:
-    return None if text is None else text[:-1] + "+00:00"
-
-
 def _skill(row: dict) -> dict:
     from progress_cli.analytics import next_milestone
 
@@ -89,7 +86,7 @@ def _skill(row: dict) -> dict:
 def _module(row: dict, module_skills: list[dict]) -> dict:
     keys = ("module_id", "completion_rate", "average_score", "attempts", "session_count", "total_time_s")
     return {k: row.get(k) for k in keys} | {
-        "last_activity": _iso(row.get("last_activity")),
+        "last_activity": iso_time(row.get("last_activity")),
         "efficiency": row.get("efficiency"),
         "readiness": row.get("readiness"),
         "readiness_basis": row.get("readiness_basis"),

@@ -6,7 +6,6 @@ and never one that was rolled back (DESIGN 1, the seed's real-time stream).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlalchemy import Column, Connection, Integer, Text, func, insert, select
 from sqlmodel import Field, SQLModel
 
 from progress_cli.store.models import TS
+from progress_cli.store.models import iso_time, stored_time
 
 
 class Activity(SQLModel, table=True):
@@ -36,7 +36,7 @@ def record(conn: Connection, kind: str, learner_id: str | None = None, **payload
 def record_many(conn: Connection, rows: list[tuple[str, str | None, dict[str, Any]]]) -> None:
     if not rows:
         return
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    now = stored_time()
     conn.execute(insert(ACTIVITY), [
         {"type": kind, "learner_id": learner, "at": now, "payload": json.dumps(payload, ensure_ascii=False)}
         for kind, learner, payload in rows
@@ -48,7 +48,7 @@ def after(conn: Connection, since: int, learner_id: str | None = None, limit: in
     query = select(ACTIVITY).where(ACTIVITY.c.id > since).order_by(ACTIVITY.c.id).limit(limit)
     if learner_id is not None:
         query = query.where(ACTIVITY.c.learner_id == learner_id)
-    return [{"id": r.id, "type": r.type, "learner_id": r.learner_id, "at": r.at[:-1] + "+00:00",
+    return [{"id": r.id, "type": r.type, "learner_id": r.learner_id, "at": iso_time(r.at),
              **json.loads(r.payload)} for r in conn.execute(query)]
 
 

@@ -6,7 +6,6 @@ changes once released; a schema change is a new step, so an old store upgrades i
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Callable
 
 from sqlalchemy import Connection, Engine, select
@@ -14,6 +13,7 @@ from sqlalchemy import Connection, Engine, select
 from progress_cli.errors import StoreError
 from progress_cli.store import models
 from progress_cli.store.engine import write_transaction
+from progress_cli.store.models import stored_time
 
 
 def m001_initial(conn: Connection) -> None:
@@ -70,7 +70,7 @@ def migrate(engine: Engine, upto: int | None = None) -> list[int]:
                 f"the store has schema version {max(done)}, newer than this progress-cli knows "
                 f"({SCHEMA_VERSION}); upgrade progress-cli"
             )
-        now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        now = stored_time()
         applied = []
         for version, name, step in sorted(MIGRATIONS, key=lambda m: m[0]):
             if version in done or (upto is not None and version > upto):

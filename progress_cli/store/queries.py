@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -11,6 +10,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from progress_cli.catalog import Catalog
 from progress_cli.store import models
 from progress_cli.store.dialect import insert_ignore
+from progress_cli.store.models import stored_time
 
 CATALOG = models.CatalogRecord.__table__
 MODULES = models.Module.__table__
@@ -19,10 +19,6 @@ EVENTS = models.Event.__table__
 LEARNERS = models.Learner.__table__
 IMPORTS = models.ImportRecord.__table__
 VOIDS = models.Void.__table__
-
-
-def utc_now_text() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def catalog_text(conn: Connection) -> tuple[str, str] | None:
@@ -34,7 +30,7 @@ def catalog_text(conn: Connection) -> tuple[str, str] | None:
 def replace_catalog(conn: Connection, *, catalog: Catalog, text: str, source: str) -> None:
     """Store the catalog text and rebuild the catalog's modules and tasks."""
     conn.execute(delete(CATALOG))
-    conn.execute(insert(CATALOG).values(id=1, source=source, text=text, loaded_at=utc_now_text()))
+    conn.execute(insert(CATALOG).values(id=1, source=source, text=text, loaded_at=stored_time()))
     conn.execute(update(MODULES).values(in_catalog=False, position=None, title=None,
                                         pass_mark=None, target_date=None))
     conn.execute(delete(TASKS))
@@ -55,7 +51,7 @@ def replace_catalog(conn: Connection, *, catalog: Catalog, text: str, source: st
 
 def start_import(conn: Connection, *, path: str, sha256: str, fingerprint: str, fmt: str) -> int:
     result = conn.execute(insert(IMPORTS).values(path=path, file_sha256=sha256, fingerprint=fingerprint,
-                                                 format=fmt, started_at=utc_now_text()))
+                                                 format=fmt, started_at=stored_time()))
     return result.inserted_primary_key[0]
 
 
@@ -67,7 +63,7 @@ def clean_import(conn: Connection, *, fingerprint: str):
 
 
 def finish_import(conn: Connection, *, import_id: int, counts: dict[str, int]) -> None:
-    conn.execute(update(IMPORTS).where(IMPORTS.c.id == import_id).values(finished_at=utc_now_text(), **counts))
+    conn.execute(update(IMPORTS).where(IMPORTS.c.id == import_id).values(finished_at=stored_time(), **counts))
 
 
 def has_voids(conn: Connection) -> bool:
