@@ -16,11 +16,20 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from progress_cli.errors import StoreError
 
 _DRIVER_EXTRAS = {"postgresql": "postgres"}
+# A URL without a driver means psycopg 3 (SQLAlchemy's own default for PostgreSQL is psycopg2).
+_DEFAULT_DRIVERS = {"postgresql://": "postgresql+psycopg://", "postgres://": "postgresql+psycopg://"}
+# Every writer of a PostgreSQL store holds this transaction-level advisory lock, as a SQLite
+# writer holds the file's write lock: imports, recomputes and certificate runs never interleave
+# (no deadlocks between upserts, activity ids committed in order for `watch`); readers never wait.
+WRITER_LOCK = 0x70726F67  # "prog"
 
 
 def database_url(db: str) -> str:
     """A SQLAlchemy URL from `--db`: a URL as given, or a path to a SQLite file."""
     if "://" in db:
+        for prefix, driver in _DEFAULT_DRIVERS.items():
+            if db.startswith(prefix):
+                return driver + db[len(prefix):]
         return db
     return "sqlite:///" + str(Path(db).expanduser().resolve())
 
@@ -48,6 +57,8 @@ def create_store_engine(db: str) -> Engine:
         raise StoreError(f"no database driver for {backend}{hint} ({exc})") from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    elif engine.dialect.name == "postgresql":
+        _configure_postgresql(engine)
     return engine
 
 
@@ -74,6 +85,13 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("progress_write"):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One transaction that commits on success and leaves the store untouched on any error."""
@@ -83,7 +101,7 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             with conn.begin():
                 yield conn
     except DBAPIError as exc:
-        raise StoreError(f"store {engine.url.render_as_string(hide_password=True)}: {exc.orig}") from None
+        raise _store_error(engine, exc) from None
 
 
 @contextmanager
@@ -93,4 +111,10 @@ def read_connection(engine: Engine) -> Iterator[Connection]:
         with engine.connect() as conn:
             yield conn
     except DBAPIError as exc:
-        raise StoreError(f"store {engine.url.render_as_string(hide_password=True)}: {exc.orig}") from None
+        raise _store_error(engine, exc) from None
+
+
+def _store_error(engine: Engine, exc: DBAPIError) -> StoreError:
+    """The driver's message on one line (psycopg's span several), with the URL minus its password."""
+    message = "; ".join(line.strip() for line in str(exc.orig).splitlines() if line.strip())
+    return StoreError(f"store {engine.url.render_as_string(hide_password=True)}: {message}")

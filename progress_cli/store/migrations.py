@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, inspect, select
 
 from progress_cli.errors import StoreError
 from progress_cli.store import models
-from progress_cli.store.engine import write_transaction
+from progress_cli.store.engine import read_connection, write_transaction
 from progress_cli.store.models import stored_time
 
 
@@ -60,22 +60,41 @@ def applied_versions(conn: Connection) -> list[int]:
 
 
 def migrate(engine: Engine, upto: int | None = None) -> list[int]:
-    """Apply the missing migrations (up to `upto`, for tests); returns the versions applied."""
+    """Apply the missing migrations (up to `upto`, for tests); returns the versions applied.
+
+    An up-to-date store is only read, so opening it never waits for a running writer.
+    """
+    wanted = {version for version, _, _ in MIGRATIONS if upto is None or version <= upto}
+    stored = _stored_versions(engine)
+    if wanted <= set(stored):
+        _refuse_newer(stored)
+        return []
     table = models.SchemaMigration.__table__
     with write_transaction(engine) as conn:
         table.create(conn, checkfirst=True)
         done = set(applied_versions(conn))
-        if done and max(done) > SCHEMA_VERSION:
-            raise StoreError(
-                f"the store has schema version {max(done)}, newer than this progress-cli knows "
-                f"({SCHEMA_VERSION}); upgrade progress-cli"
-            )
+        _refuse_newer(done)
         now = stored_time()
         applied = []
         for version, name, step in sorted(MIGRATIONS, key=lambda m: m[0]):
-            if version in done or (upto is not None and version > upto):
+            if version in done or version not in wanted:
                 continue
             step(conn)
             conn.execute(table.insert().values(version=version, name=name, applied_at=now))
             applied.append(version)
     return applied
+
+
+def _stored_versions(engine: Engine) -> list[int]:
+    with read_connection(engine) as conn:
+        if not inspect(conn).has_table(models.SchemaMigration.__tablename__):
+            return []
+        return applied_versions(conn)
+
+
+def _refuse_newer(done) -> None:
+    if done and max(done) > SCHEMA_VERSION:
+        raise StoreError(
+            f"the store has schema version {max(done)}, newer than this progress-cli knows "
+            f"({SCHEMA_VERSION}); upgrade progress-cli"
+        )
