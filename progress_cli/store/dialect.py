@@ -1,6 +1,9 @@
-"""Backend-specific statements, kept in one small place: `INSERT ... ON CONFLICT`."""
+"""Backend-specific statements, kept in one small place: `INSERT ... ON CONFLICT`, and COPY."""
 
 from __future__ import annotations
+
+from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -39,3 +42,34 @@ def upsert(conn: Connection, table: Table, keys: list[str], update: list[str], k
         for col in update
     }
     return stmt.on_conflict_do_update(index_elements=keys, set_=values)
+
+
+def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]], *, ignore: bool) -> int:
+    """PostgreSQL's fast path for a batch: COPY, then (to skip stored keys) one INSERT ... SELECT.
+
+    With `ignore`, rows go through a temporary staging table and into `table` with ON CONFLICT
+    DO NOTHING, so idempotency and the caller's conflict check work as with INSERT; returns how
+    many rows were new.
+    """
+    quote = conn.dialect.identifier_preparer.quote
+    names = ", ".join(quote(c.name) for c in table.columns)
+    keys = [c.key for c in table.columns]
+    values = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+    target = quote(table.name)
+    with conn.connection.driver_connection.cursor() as cursor:
+        if not ignore:
+            _copy(cursor, target, names, rows, values)
+            return len(rows)
+        stage = quote(f"progress_stage_{table.name}")
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} (LIKE {target}) ON COMMIT DELETE ROWS")
+        _copy(cursor, stage, names, rows, values)
+        cursor.execute(f"INSERT INTO {target} ({names}) SELECT {names} FROM {stage} ON CONFLICT DO NOTHING")
+        inserted = cursor.rowcount
+        cursor.execute(f"TRUNCATE {stage}")
+        return inserted
+
+
+def _copy(cursor, target: str, names: str, rows: list[dict[str, Any]], values) -> None:
+    with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(values(row))

@@ -100,9 +100,12 @@ EVENT_FRAME_COLUMNS = ("event_id", "learner_id", "session_id", "module_id", "tas
 
 def live_events(conn: Connection, *, learner_ids: list[str] | None = None,
                 between: tuple[str, str] | None = None) -> list[tuple]:
-    """Non-voided events of some learners (ids, or an inclusive id range), columns EVENT_FRAME_COLUMNS."""
+    """Non-voided events of some learners (ids, or an inclusive id range), columns EVENT_FRAME_COLUMNS.
+
+    Rows stream (a server-side cursor on PostgreSQL), so the client holds only what it returns.
+    """
     columns = [EVENTS.c[c] for c in EVENT_FRAME_COLUMNS]
-    query = select(*columns).where(EVENTS.c.voided == False)  # noqa: E712
+    query = select(*columns).where(EVENTS.c.voided == False).execution_options(yield_per=5000)  # noqa: E712
     if between is not None:
         query = query.where(EVENTS.c.learner_id.between(*between))
     if learner_ids is None:

@@ -1,8 +1,9 @@
 """Bulk writes of imported events through SQLAlchemy Core, a batch at a time.
 
-The hot path of `progress import`: one executemany per batch of the INSERT ... ON CONFLICT DO
-NOTHING that SQLAlchemy compiles for the backend (compiled once, so no per-row parameter
-processing), and a look-up of the stored rows only for batches where some row was already there.
+The hot path of `progress import`: on SQLite, one executemany per batch of the INSERT ... ON
+CONFLICT DO NOTHING that SQLAlchemy compiles for the backend (compiled once, so no per-row
+parameter processing); on PostgreSQL, COPY through a staging table (store/dialect.py). Either
+way, a look-up of the stored rows only for batches where some row was already there.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import Connection, Dialect, Table, bindparam, select, update
 
 from progress_cli.ingest.record import CORE_FIELDS, core
 from progress_cli.store import models
-from progress_cli.store.dialect import insert_ignore, insert_ignore_for, upsert
+from progress_cli.store.dialect import copy_rows, insert_ignore, insert_ignore_for, upsert
 
 EVENTS = models.Event.__table__
 LEARNERS = models.Learner.__table__
@@ -73,6 +74,8 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> i
 def _bulk(conn: Connection, table: Table, rows: list[dict[str, Any]], ignore: bool) -> int:
     if not rows:
         return 0
+    if conn.dialect.name == "postgresql":
+        return copy_rows(conn, table, rows, ignore=ignore)
     sql, order = _compiled_insert(conn.dialect, table, ignore)
     params = [order(r) for r in rows] if order else rows
     return conn.exec_driver_sql(sql, params).rowcount
@@ -116,9 +119,7 @@ def _insert_modules(conn: Connection, module_ids: set[str]) -> None:
 
 def write_voids(conn: Connection, voids: list[dict[str, Any]]) -> int:
     """Store xAPI voiding statements; returns how many were new."""
-    if not voids:
-        return 0
-    return conn.execute(insert_ignore(conn, VOIDS), voids).rowcount
+    return bulk_insert_ignore(conn, VOIDS, voids)
 
 
 def apply_voids(conn: Connection) -> set[str]:
