@@ -85,6 +85,24 @@ def write_private_key(path: Path, private_key) -> None:
         os.fsync(out.fileno())
 
 
+def copy_private_keys(source_dir: Path, target_dir: Path) -> int:
+    """Copy key files a store has into another store's key folder (0700/0600, none overwritten)."""
+    copied = 0
+    for source in sorted(source_dir.glob("*.pem")) if source_dir.is_dir() else []:
+        target = target_dir / source.name
+        try:
+            target_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise KeyFileError(f"cannot create the private key file {target}: {exc.strerror}") from None
+        with os.fdopen(fd, "wb") as out:
+            out.write(source.read_bytes())
+        copied += 1
+    return copied
+
+
 def load_private_key(path: Path, expected: PublicKey):
     """The private key in `path`; it must be the private half of `expected` and not readable by others."""
     from cryptography.hazmat.primitives import serialization

@@ -20,3 +20,21 @@ def count_progress(enabled: bool, total: int, label: str) -> Iterator[Callable[[
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(label, total=total)
         yield lambda: progress.advance(task)
+
+
+@contextmanager
+def row_progress(enabled: bool, label: str) -> Iterator[Callable[[int], Callable[[int], None]] | None]:
+    """Yields `on_start(total)` -> `advance(n)`, or None when disabled or stderr is not a terminal."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        def on_start(total: int) -> Callable[[int], None]:
+            task = progress.add_task(label, total=total)
+            return lambda n: progress.advance(task, n)
+        yield on_start

@@ -1,0 +1,64 @@
+"""`progress db info` and `progress db copy`: what a store holds, and moving it to another backend."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from sqlalchemy import Engine
+
+from progress_cli.errors import StoreError
+from progress_cli.store import open_store, read_connection, write_transaction
+from progress_cli.store.migrations import applied_versions
+from progress_cli.store.transfer import copy_table, reset_sequences, row_counts, store_tables
+
+MIGRATIONS_TABLE = "schema_migrations"
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def store_info(db: str) -> dict[str, Any]:
+    """Backend, URL (no password), schema version and the row count of every table."""
+    engine = open_store(db)
+    try:
+        with read_connection(engine) as conn:
+            versions = applied_versions(conn)
+            counts = row_counts(conn)
+    finally:
+        engine.dispose()
+    return {"backend": engine.dialect.name, "url": _url(engine),
+            "schema_version": max(versions, default=0), "tables": counts}
+
+
+def copy_store(source_db: str, target_db: str, *,
+               on_start: Callable[[int], Callable[[int], None]] | None = None) -> dict[str, Any]:
+    """Copy every row of `source_db` into the empty store `target_db` in one transaction.
+
+    Both stores are brought to the current schema first. `on_start(total_rows)` returns a
+    callback that is given the rows copied as they go. The private signing keys kept beside the
+    source are copied beside the target, so the copy can go on issuing certificates.
+    """
+    from progress_cli.certs.keys import copy_private_keys
+    from progress_cli.services.certs import keys_dir
+
+    source, target = open_store(source_db), open_store(target_db)
+    try:
+        if _url(source) == _url(target):
+            raise StoreError("db copy: the target is the source store")
+        tables = [t for t in store_tables() if t.name != MIGRATIONS_TABLE]
+        with read_connection(source) as src, write_transaction(target) as dst:
+            held = {name: n for name, n in row_counts(dst).items() if n and name != MIGRATIONS_TABLE}
+            if held:
+                name = max(held, key=held.get)
+                raise StoreError(f"db copy: {_url(target)} already holds data ({held[name]} rows in {name}); "
+                                 "copy into a new, empty store")
+            counts = {name: n for name, n in row_counts(src).items() if name != MIGRATIONS_TABLE}
+            advance = on_start(sum(counts.values())) if on_start else None
+            copied = {t.name: copy_table(src, dst, t, advance) for t in tables}
+            reset_sequences(dst)
+        keys = copy_private_keys(keys_dir(source_db), keys_dir(target_db))
+    finally:
+        source.dispose()
+        target.dispose()
+    return {"from": _url(source), "to": _url(target), "tables": copied, "private_keys_copied": keys}
