@@ -34,6 +34,7 @@ class Timeline:
         self.start_row = np.repeat(starts, counts)  # first row of each row's learner
         self.last_rows = starts + counts - 1
         self._cache: dict[tuple[str, str | None], np.ndarray] = {}
+        self._per_skill_stats: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]] | None = None
 
     def values(self, metric: str, arg: str | None = None) -> np.ndarray:
         """The metric after each event (float; NaN where the metric has no value yet)."""
@@ -240,39 +241,54 @@ class Timeline:
             series = worst if arg == "*" else best
         return np.where(rows >= 0, series[np.maximum(rows, 0)] if len(series) else 0.0, 0.0)
 
-    def _skill_attempts(self, skill: str) -> tuple[np.ndarray, pd.Series, np.ndarray]:
-        """(event rows, scores, learner codes) of one skill's attempts, in time order."""
-        se = self.p.skill_events
-        mask = (se["skill"].to_numpy(dtype=object) == skill) & se["is_attempt"].to_numpy()
-        rows = se["event_row"].to_numpy()[mask]
-        order = np.argsort(rows, kind="stable")  # event rows are in (learner, time) order
-        rows = rows[order]
-        return rows, pd.Series(se["score"].to_numpy()[mask][order]), self.learner[rows]
-
     def _mastery_rows(self, skill: str) -> np.ndarray:
-        rows, scores, owner = self._skill_attempts(skill)
-        if not len(rows):
+        return self._carried_skill("mastery", skill)
+
+    def _improvement_rows(self, skill: str) -> np.ndarray:
+        return self._carried_skill("improvement", skill)
+
+    def _carried_skill(self, kind: str, skill: str) -> np.ndarray:
+        found = self._per_skill().get(skill)
+        if found is None:
             return np.full(self.n, np.nan)
-        by = scores.groupby(owner)
+        rows, stats = found
+        return self.carried(rows, stats[kind])
+
+    def _per_skill(self) -> dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]:
+        """skill -> (its attempt rows in time order, mastery and improvement after each of them).
+
+        One grouped pass over every (skill, learner) series at once; a pass per skill cost
+        a pandas group-by each, which dominated a one-learner evaluation.
+        """
+        if self._per_skill_stats is not None:
+            return self._per_skill_stats
+        se = self.p.skill_events
+        mask = se["is_attempt"].to_numpy()
+        codes, names = pd.factorize(se["skill"].to_numpy(dtype=object)[mask])
+        rows = se["event_row"].to_numpy()[mask]
+        if not len(rows):
+            self._per_skill_stats = {}
+            return self._per_skill_stats
+        order = np.lexsort((rows, codes))  # by skill, then event row: (learner, time) order
+        rows, codes = rows[order], codes[order]
+        scores = pd.Series(se["score"].to_numpy()[mask][order])
+        by = scores.groupby(g.combine(codes, self.learner[rows]))
+        count = by.cumcount().to_numpy() + 1
         weighted = _flat(by.ewm(alpha=1 - DECAY, adjust=True).mean()) / 100.0  # weights 0.5^(k/10)
         sd = _flat(by.rolling(rules.CONSISTENCY_WINDOW, min_periods=1).std(ddof=0))
         consistency = np.maximum(0.0, 1.0 - sd / rules.CONSISTENCY_SCALE)
-        count = by.cumcount().to_numpy() + 1
         mastery = 100.0 * weighted * (0.5 + 0.5 * consistency) * np.minimum(count / rules.MASTERY_VOLUME, 1.0)
-        return self.carried(rows, mastery)
-
-    def _improvement_rows(self, skill: str) -> np.ndarray:
-        rows, scores, owner = self._skill_attempts(skill)
-        if not len(rows):
-            return np.full(self.n, np.nan)
         window = rules.LEVEL_WINDOW
-        by = scores.groupby(owner)
         recent = _flat(by.rolling(window, min_periods=1).sum())
         total = by.cumsum().to_numpy()
-        count = by.cumcount().to_numpy() + 1
         with np.errstate(invalid="ignore", divide="ignore"):
             improvement = np.where(count > window, recent / window - (total - recent) / (count - window), np.nan)
-        return self.carried(rows, improvement)
+        bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
+        self._per_skill_stats = {
+            names[codes[start]]: (rows[start:end], {"mastery": mastery[start:end], "improvement": improvement[start:end]})
+            for start, end in zip(bounds[:-1], bounds[1:])
+        }
+        return self._per_skill_stats
 
     def _module_average(self, module_id: str) -> np.ndarray:
         m = self._module_idx(module_id)

@@ -28,6 +28,12 @@ class LearnerData:
 
         return analyze(self.events, self.catalog, self.tz.key, as_of or self.as_of)
 
+    def skills_as_of(self, as_of: dt.datetime):
+        """Only the skill_progress frame as of another time (a full analysis costs more)."""
+        from progress_cli.analytics import prepare_events, skill_progress
+
+        return skill_progress(prepare_events(self.events, self.catalog, self.tz.key, as_of))
+
 
 def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> LearnerData:
     """Events, name, catalog and unlocks of one learner; an unknown id suggests close ones."""

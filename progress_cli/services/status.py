@@ -22,7 +22,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
     data = load_learner(db, learner_id, tz=tz, as_of=as_of)
     catalog, moment, name = data.catalog, data.as_of, data.name
     now = data.analyze()
-    before = data.analyze(moment - dt.timedelta(days=RECENT_DAYS))
+    skills_before = data.skills_as_of(moment - dt.timedelta(days=RECENT_DAYS))
 
     overall = _one(records(now.overall, now.overall.columns))
     streak = _one(records(now.streaks, ["streak_days", "last_active_day"], dates=("last_active_day",)))
@@ -60,7 +60,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
         "recent_activity": {
             "sessions": _recent_sessions(now.prepared.events),
             "achievements": [a for a in earned if dt.datetime.fromisoformat(a["earned_at"]) > week_ago],
-            "improvements": _improvements(records(before.skills, ["skill", "current_level"]), skills),
+            "improvements": _improvements(records(skills_before, ["skill", "current_level"]), skills),
         },
         "achievements": earned,
         "upcoming_milestones": upcoming_milestones(badges, skills),
