@@ -54,6 +54,8 @@ def create_store_engine(db: str) -> Engine:
         backend = parsed.get_backend_name()
         extra = _DRIVER_EXTRAS.get(backend)
         hint = f"; install it with: pip install 'progress-cli[{extra}]'" if extra else ""
+        if extra and parsed.get_driver_name() != "psycopg":
+            hint += f" and write the URL as {backend}://... (psycopg 3), or install {parsed.get_driver_name()}"
         raise StoreError(f"no database driver for {backend}{hint} ({exc})") from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
