@@ -5,12 +5,8 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Table
+from sqlalchemy import Connection, Dialect, Table, and_, func, or_
 from sqlalchemy.dialects import postgresql, sqlite
-
-
-def _insert(conn: Connection, table: Table):
-    return _insert_for(conn.dialect, table)
 
 
 def _insert_for(dialect: Dialect, table: Table):
@@ -28,28 +24,33 @@ def insert_ignore_for(dialect: Dialect, table: Table):
     return _insert_for(dialect, table).on_conflict_do_nothing()
 
 
-def upsert(conn: Connection, table: Table, keys: list[str], update: list[str], keep_existing_when_null=()):
-    """INSERT, or UPDATE the `update` columns of the row with the same `keys`.
+def upsert_non_null(conn: Connection, table: Table, keys: list[str], update: list[str],
+                    rows: list[dict[str, Any]]) -> None:
+    """Insert rows (every column, unique `keys` within the batch); for a stored key, set each
+    `update` column that arrives non-null and different, and touch no row otherwise."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        quote = conn.dialect.identifier_preparer.quote
+        changed = " OR ".join(f"(EXCLUDED.{quote(c)} IS NOT NULL AND {quote(table.name)}.{quote(c)} "
+                              f"IS DISTINCT FROM EXCLUDED.{quote(c)})" for c in update)
+        assign = ", ".join(f"{quote(c)} = COALESCE(EXCLUDED.{quote(c)}, {quote(table.name)}.{quote(c)})" for c in update)
+        conflict = f"({', '.join(quote(k) for k in keys)}) DO UPDATE SET {assign} WHERE {changed}"
+        copy_rows(conn, table, rows, on_conflict=conflict)
+        return
+    stmt = _insert_for(conn.dialect, table)
+    excluded = stmt.excluded
+    changed = or_(*(and_(excluded[c].is_not(None), table.c[c].is_distinct_from(excluded[c])) for c in update))
+    assign = {c: func.coalesce(excluded[c], table.c[c]) for c in update}
+    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=assign, where=changed), rows)
 
-    Columns in `keep_existing_when_null` keep their stored value when the new one is NULL.
-    """
-    from sqlalchemy import func
 
-    stmt = _insert(conn, table)
-    values = {
-        col: func.coalesce(stmt.excluded[col], table.c[col]) if col in keep_existing_when_null
-        else stmt.excluded[col]
-        for col in update
-    }
-    return stmt.on_conflict_do_update(index_elements=keys, set_=values)
+def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]], *, on_conflict: str | None = None) -> int:
+    """PostgreSQL's fast path for a batch: COPY, through a staging table when keys may be stored.
 
-
-def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]], *, ignore: bool) -> int:
-    """PostgreSQL's fast path for a batch: COPY, then (to skip stored keys) one INSERT ... SELECT.
-
-    With `ignore`, rows go through a temporary staging table and into `table` with ON CONFLICT
-    DO NOTHING, so idempotency and the caller's conflict check work as with INSERT; returns how
-    many rows were new.
+    With `on_conflict` (e.g. "DO NOTHING"), rows are copied into a temporary staging table and
+    moved into `table` by one INSERT ... SELECT ... ON CONFLICT in the same transaction, so
+    idempotency and the caller's conflict check work as with INSERT. Returns the rows written.
     """
     quote = conn.dialect.identifier_preparer.quote
     names = ", ".join(quote(c.name) for c in table.columns)
@@ -57,16 +58,16 @@ def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]], *, ign
     values = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
     target = quote(table.name)
     with conn.connection.driver_connection.cursor() as cursor:
-        if not ignore:
+        if on_conflict is None:
             _copy(cursor, target, names, rows, values)
             return len(rows)
         stage = quote(f"progress_stage_{table.name}")
         cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} (LIKE {target}) ON COMMIT DELETE ROWS")
         _copy(cursor, stage, names, rows, values)
-        cursor.execute(f"INSERT INTO {target} ({names}) SELECT {names} FROM {stage} ON CONFLICT DO NOTHING")
-        inserted = cursor.rowcount
+        cursor.execute(f"INSERT INTO {target} ({names}) SELECT {names} FROM {stage} ON CONFLICT {on_conflict}")
+        written = cursor.rowcount
         cursor.execute(f"TRUNCATE {stage}")
-        return inserted
+        return written
 
 
 def _copy(cursor, target: str, names: str, rows: list[dict[str, Any]], values) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Dialect, Table, bindparam, select, update
 
 from progress_cli.ingest.record import CORE_FIELDS, core
 from progress_cli.store import models
-from progress_cli.store.dialect import copy_rows, insert_ignore, insert_ignore_for, upsert
+from progress_cli.store.dialect import copy_rows, insert_ignore, insert_ignore_for, upsert_non_null
 
 EVENTS = models.Event.__table__
 LEARNERS = models.Learner.__table__
@@ -75,7 +75,7 @@ def _bulk(conn: Connection, table: Table, rows: list[dict[str, Any]], ignore: bo
     if not rows:
         return 0
     if conn.dialect.name == "postgresql":
-        return copy_rows(conn, table, rows, ignore=ignore)
+        return copy_rows(conn, table, rows, on_conflict="DO NOTHING" if ignore else None)
     sql, order = _compiled_insert(conn.dialect, table, ignore)
     params = [order(r) for r in rows] if order else rows
     return conn.exec_driver_sql(sql, params).rowcount
@@ -104,17 +104,21 @@ def stored_core(conn: Connection, event_ids: list[str]) -> dict[str, tuple]:
 
 
 def _upsert_learners(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """New learners, and the name of a known one when a row brings a new name."""
     names: dict[str, str | None] = {}
     for row in rows:
         if row["learner_name"] or row["learner_id"] not in names:
             names[row["learner_id"]] = row["learner_name"]
     params = [{"learner_id": k, "name": v} for k, v in names.items()]
-    conn.execute(upsert(conn, LEARNERS, ["learner_id"], ["name"], keep_existing_when_null={"name"}), params)
+    upsert_non_null(conn, LEARNERS, ["learner_id"], ["name"], params)
 
 
 def _insert_modules(conn: Connection, module_ids: set[str]) -> None:
-    params = [{"module_id": m, "in_catalog": False} for m in module_ids]
-    conn.execute(insert_ignore(conn, MODULES), params)
+    """Modules seen for the first time (one look-up, then only the new ones are written)."""
+    known = set(conn.execute(select(MODULES.c.module_id).where(MODULES.c.module_id.in_(module_ids))).scalars())
+    new = [{"module_id": m, "in_catalog": False} for m in sorted(module_ids - known)]
+    if new:
+        conn.execute(insert_ignore(conn, MODULES), new)
 
 
 def write_voids(conn: Connection, voids: list[dict[str, Any]]) -> int:
