@@ -29,7 +29,7 @@ from progress_cli.certs.register import iso
 from progress_cli.certs.validity import expired
 from progress_cli.config import parse_as_of
 from progress_cli.errors import ProgressError, UsageError
-from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
+from progress_cli.services.store_access import open_engine, require_learners, store_exists, stored_catalog
 from progress_cli.store import activity, queries, read_connection, write_transaction
 from progress_cli.store import certs as store
 from progress_cli.store.engine import database_url
@@ -44,14 +44,6 @@ def _now() -> dt.datetime:
 
 
 # --------------------------------------------------------------------------- where things live
-
-def store_exists(db: str) -> bool:
-    """False for a SQLite file that is not there (nothing is created to find out)."""
-    url = make_url(database_url(db))
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        return Path(url.database).exists()
-    return True
-
 
 def keys_dir(db: str) -> Path:
     """Beside a SQLite store (`<store>.keys/`); for a database URL, in the user data dir."""

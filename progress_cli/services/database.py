@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 from progress_cli.errors import StoreError
-from progress_cli.store import open_store, read_connection, write_transaction
+from progress_cli.services.store_access import store_exists
+from progress_cli.store import create_store_engine, open_store, read_connection, write_transaction
 from progress_cli.store.migrations import applied_versions
 from progress_cli.store.transfer import copy_table, reset_sequences, row_counts, store_tables
 
@@ -19,12 +20,18 @@ def _url(engine: Engine) -> str:
 
 
 def store_info(db: str) -> dict[str, Any]:
-    """Backend, URL (no password), schema version and the row count of every table."""
-    engine = open_store(db)
+    """Backend, URL (no password), schema version and the row count of every table.
+
+    Only reads: an older store is shown as it is (its version, the tables it has), not upgraded.
+    """
+    if not store_exists(db):
+        raise StoreError(f"no store at {db}; create one with `progress init`")
+    engine = create_store_engine(db)
     try:
         with read_connection(engine) as conn:
-            versions = applied_versions(conn)
-            counts = row_counts(conn)
+            present = set(inspect(conn).get_table_names())
+            versions = applied_versions(conn) if MIGRATIONS_TABLE in present else []
+            counts = row_counts(conn, present)
     finally:
         engine.dispose()
     return {"backend": engine.dialect.name, "url": _url(engine),

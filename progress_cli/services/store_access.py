@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from progress_cli.catalog import Catalog, parse_catalog
 from progress_cli.errors import UnknownLearner
 from progress_cli.store import open_store, read_connection
 from progress_cli.store import queries
+from progress_cli.store.engine import database_url
 
 
 def open_engine(db: str) -> Engine:
     return open_store(db)
+
+
+def store_exists(db: str) -> bool:
+    """False for a SQLite file that is not there (nothing is created to find out)."""
+    url = make_url(database_url(db))
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(url.database).exists()
+    return True
 
 
 def stored_catalog(engine: Engine) -> Catalog:

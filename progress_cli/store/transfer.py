@@ -20,9 +20,10 @@ def store_tables() -> list[Table]:
                   key=lambda t: (t.name != models.SchemaMigration.__tablename__, t.name))
 
 
-def row_counts(conn: Connection) -> dict[str, int]:
-    """table name -> rows, for every table of the schema."""
-    return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in store_tables()}
+def row_counts(conn: Connection, present: set[str] | None = None) -> dict[str, int]:
+    """table name -> rows, for every table of the schema (or those of it in `present`)."""
+    return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in store_tables() if present is None or t.name in present}
 
 
 def copy_table(source: Connection, target: Connection, table: Table,
