@@ -10,6 +10,7 @@ one skill and a certification requiring completion >= 50, an m1 average >= 80 an
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -69,10 +70,11 @@ def _events(learner: str, name: str, start: dt.datetime) -> list[dict]:
     return rows
 
 
-def build_store(folder: Path, *, days_ago: int = 10) -> Path:
-    """A store with the hand-made learners, their events `days_ago` days before now."""
+def build_store(folder: Path, *, days_ago: int = 10, db: str | Path | None = None) -> Path | str:
+    """A store with the hand-made learners, their events `days_ago` days before now: the SQLite
+    file folder/store.db, or `db` (a path or a database URL)."""
     folder.mkdir(parents=True, exist_ok=True)
-    db = folder / "store.db"
+    db = db or folder / "store.db"
     catalog = folder / "catalog.toml"
     catalog.write_text(CATALOG, encoding="utf-8")
     start = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(days=days_ago)
@@ -83,6 +85,14 @@ def build_store(folder: Path, *, days_ago: int = 10) -> Path:
         result = runner.invoke(app, ["--db", str(db), "--tz", "UTC", *args], catch_exceptions=False)
         assert result.exit_code == 0, result.output
     return db
+
+
+def handmade_store(request, prebuilt_store, db: Path) -> Path | str:
+    """The test's private hand-made store (events 10 days ago): on SQLite a copy of the module's
+    `built_store` file at db; on PostgreSQL a copy of a database built once (PROGRESS_DB is set)."""
+    if prebuilt_store("certs-handmade", lambda url: build_store(db.parent / "handmade-pg", db=url)):
+        return os.environ["PROGRESS_DB"]
+    return copy_store(request.getfixturevalue("built_store"), db.parent)
 
 
 def copy_store(source: Path, target_dir: Path) -> Path:
@@ -101,8 +111,8 @@ def built_store(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def store(built_store, db) -> Path:
-    return copy_store(built_store, db.parent)
+def store(request, prebuilt_store, db) -> Path | str:
+    return handmade_store(request, prebuilt_store, db)
 
 
 # --------------------------------------------------------------------------- cert check
@@ -112,6 +122,7 @@ def _requirements(cli, learner: str) -> dict[str, dict]:
     return {r["type"]: r for r in result["requirements"]}
 
 
+@pytest.mark.both_backends
 def test_exactly_at_every_threshold_is_eligible(cli, store):
     for learner in ELIGIBLE:
         result = cli.json("cert", "check", learner)
@@ -123,6 +134,7 @@ def test_exactly_at_every_threshold_is_eligible(cli, store):
         assert round(reqs["skill_mastery"]["current"], 9) == 80.0 and reqs["skill_mastery"]["met"]
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("learner, unmet", [
     ("low-completion", "completion"), ("low-score", "module_score"), ("low-mastery", "skill_mastery")])
 def test_just_below_one_threshold_is_not_eligible(cli, store, learner, unmet):
@@ -135,6 +147,7 @@ def test_just_below_one_threshold_is_not_eligible(cli, store, learner, unmet):
     assert result["certificate_progress"] < 100
 
 
+@pytest.mark.both_backends
 def test_check_json_shape(cli, store):
     result = cli.json("cert", "check", "low-score")
     assert set(result) == {"learner", "as_of", "certification", "eligible", "certificate_progress", "requirements",
@@ -147,6 +160,7 @@ def test_check_json_shape(cli, store):
     assert result["certificate"] is None
 
 
+@pytest.mark.both_backends
 def test_check_matches_status_certificate_progress(cli, store):
     for learner in LEARNERS:
         status = cli.json("status", learner)
@@ -154,17 +168,20 @@ def test_check_matches_status_certificate_progress(cli, store):
         assert check["certificate_progress"] == pytest.approx(status["overall"]["certificate_progress"], abs=1e-9)
 
 
+@pytest.mark.both_backends
 def test_check_without_a_trend_gives_no_date_and_says_why(cli, store):
     guess = cli.json("cert", "check", "low-score")["estimated_eligibility"]
     assert guess["estimate"] is None and guess["reason"]
 
 
+@pytest.mark.both_backends
 def test_check_terminal_view_and_errors(cli, store):
     out = cli("cert", "check", "low-mastery").stdout
     assert "Mastery of Spotting hazards" in out and "not eligible yet" in out
     assert cli("cert", "check", "nobody", code=1).stderr.startswith("Error: no learner 'nobody'")
 
 
+@pytest.mark.both_backends
 def test_check_without_a_certification_is_a_one_line_error(cli, tmp_path):
     catalog = tmp_path / "c.toml"
     catalog.write_text('[[modules]]\nid = "m1"\ntasks = ["t1"]\n', encoding="utf-8")
@@ -174,6 +191,7 @@ def test_check_without_a_certification_is_a_one_line_error(cli, tmp_path):
     assert "no [certification]" in cli("cert", "check", "a", code=1).stderr
 
 
+@pytest.mark.both_backends
 def test_sample_learner_zoe_is_eligible(cli):
     cli("init", "--catalog", SAMPLE / "catalog.toml")
     cli("import", SAMPLE / "events.jsonl")

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE
-from tests.test_certs_eligibility import ELIGIBLE, LEARNERS, build_store, copy_store
+from progress_cli.services.certs import keys_dir
+from tests.conftest import SAMPLE, store_rows
+from tests.test_certs_eligibility import ELIGIBLE, LEARNERS, build_store, copy_store, handmade_store
 
 SUMMARY = re.compile(r"^issued (\d+), already valid (\d+), not eligible (\d+)")
 
@@ -26,8 +27,8 @@ def built_store(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def store(built_store, db) -> Path:
-    return copy_store(built_store, db.parent)
+def store(request, prebuilt_store, db) -> Path | str:
+    return handmade_store(request, prebuilt_store, db)
 
 
 def _counts(line: str) -> tuple[int, int, int]:
@@ -36,12 +37,12 @@ def _counts(line: str) -> tuple[int, int, int]:
     return tuple(int(n) for n in found.groups())
 
 
-def _rows(db: Path) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("select learner_id, issue_slot, code, revoked_at from certificates "
-                            "order by learner_id, issue_slot").fetchall()
+def _rows(db: Path | str) -> list[tuple]:
+    return store_rows(str(db), "select learner_id, issue_slot, code, revoked_at from certificates "
+                      "order by learner_id, issue_slot")
 
 
+@pytest.mark.both_backends
 def test_all_eligible_prints_one_summary_line_and_is_idempotent(cli, store, tmp_path):
     out = tmp_path / "certs"
     first = cli("cert", "issue", "--all-eligible", "--out", out)
@@ -55,15 +56,17 @@ def test_all_eligible_prints_one_summary_line_and_is_idempotent(cli, store, tmp_
     assert len(list(out.iterdir())) == 6 and len(_rows(store)) == 3
 
 
+@pytest.mark.both_backends
 def test_nobody_eligible_still_exits_0(cli, db, tmp_path):
     cli("init", "--catalog", SAMPLE / "catalog.toml")
     cli("import", SAMPLE / "events.jsonl")
     result = cli("cert", "issue", "--all-eligible", "--out", tmp_path / "certs", "--as-of", "2026-09-01")
     assert _counts(result.stdout) == (0, 0, 12)
     assert not (tmp_path / "certs").exists()
-    assert not db.with_name("store.db.keys").exists()  # the key pair is made for the first certificate
+    assert not keys_dir(os.environ["PROGRESS_DB"]).exists()  # the key pair is made for the first certificate
 
 
+@pytest.mark.both_backends
 def test_one_learner_exit_codes(cli, store, tmp_path):
     not_eligible = cli("cert", "issue", "low-score", "--out", tmp_path, code=4)
     assert not_eligible.stderr.startswith("Error: low-score is not eligible: Average score in Safety basics 79.9 < 80")
@@ -78,6 +81,7 @@ def test_one_learner_exit_codes(cli, store, tmp_path):
     assert cli("cert", "issue", "zoe", "--all-eligible", code=2).stderr.startswith("Error: give a LEARNER")
 
 
+@pytest.mark.both_backends
 def test_issue_json(cli, store, tmp_path):
     result = cli.json("cert", "issue", "--all-eligible", "--out", tmp_path)
     assert set(result) == {"issued", "already_valid", "not_eligible", "revoked", "summary"}
@@ -91,6 +95,7 @@ def test_issue_json(cli, store, tmp_path):
     assert result["summary"] == "issued 3, already valid 0, not eligible 3"
 
 
+@pytest.mark.both_backends
 def test_a_revoked_certificate_is_never_reissued_by_all_eligible(cli, store, tmp_path):
     issued = cli.json("cert", "issue", "--all-eligible", "--out", tmp_path)["issued"]
     zoe = next(e for e in issued if e["learner_id"] == "zoe")
@@ -105,17 +110,17 @@ def test_a_revoked_certificate_is_never_reissued_by_all_eligible(cli, store, tmp
     assert [(r[0], r[1]) for r in _rows(store) if r[0] == "zoe"] == [("zoe", 1), ("zoe", 2)]
 
 
-def test_issues_and_revocations_reach_the_activity_outbox(cli, store, tmp_path):
+@pytest.mark.both_backends
+def test_issues_and_revocations_reach_the_activity_outbox(cli, store, sql, tmp_path):
     issued = cli.json("cert", "issue", "zoe", "--out", tmp_path)["issued"][0]
     cli("cert", "revoke", issued["code"], "--reason", "wrong person")
-    with sqlite3.connect(store) as conn:
-        rows = conn.execute("select type, learner_id, payload from activity where type like 'certificate%' "
-                            "order by id").fetchall()
+    rows = sql("select type, learner_id, payload from activity where type like 'certificate%' order by id")
     assert [(t, learner) for t, learner, _ in rows] == [("certificate_issued", "zoe"), ("certificate_revoked", "zoe")]
     assert json.loads(rows[0][2])["code"] == issued["code"]
     assert json.loads(rows[1][2])["reason"] == "wrong person"
 
 
+@pytest.mark.both_backends
 def test_list_shows_status_and_expiring(cli, store, tmp_path):
     assert cli.json("cert", "list") == []
     issued = cli.json("cert", "issue", "--all-eligible", "--out", tmp_path)["issued"]
@@ -136,9 +141,12 @@ def test_list_shows_status_and_expiring(cli, store, tmp_path):
     assert "Certified Tester (3)" in table and "REVOKED" in table
 
 
-def test_renew_before_reissues_certificates_about_to_expire(cli, db, tmp_path):
-    old = build_store(tmp_path / "old", days_ago=720)
-    copy_store(old, db.parent)
+@pytest.mark.both_backends
+def test_renew_before_reissues_certificates_about_to_expire(cli, db, tmp_path, backend):
+    if backend == "sqlite":
+        copy_store(build_store(tmp_path / "old", days_ago=720), db.parent)
+    else:
+        build_store(tmp_path / "old", days_ago=720, db=os.environ["PROGRESS_DB"])
     then = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=715)).date().isoformat()
     first = cli.json("cert", "issue", "--all-eligible", "--out", tmp_path / "certs", "--as-of", then)
     assert len(first["issued"]) == 3 and first["issued"][0]["valid_until"][:10] > dt.date.today().isoformat()

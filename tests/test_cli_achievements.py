@@ -1,9 +1,13 @@
 """Achievements end to end: unlocked on import at the satisfying event's time, once, and ranked."""
 
 import json
-import sqlite3
+import os
 
-from tests.conftest import write_jsonl
+import pytest
+
+from tests.conftest import store_rows, write_jsonl
+
+pytestmark = pytest.mark.both_backends
 
 CATALOG = """
 weekly_goal_minutes = 60
@@ -41,9 +45,9 @@ def setup(cli, tmp_path):
 
 
 def unlocks(db):
-    with sqlite3.connect(db) as conn:
-        return conn.execute("select learner_id, achievement_id, earned_at, points from achievements_earned "
-                            "order by learner_id, achievement_id").fetchall()
+    """The stored unlocks of the test's store (PROGRESS_DB: the SQLite file `db`, or a PostgreSQL URL)."""
+    return store_rows(os.environ["PROGRESS_DB"], "select learner_id, achievement_id, earned_at, points "
+                      "from achievements_earned order by learner_id, achievement_id")
 
 
 def test_unlock_is_stored_once_at_the_satisfying_event(cli, db, tmp_path):

@@ -7,9 +7,10 @@ import sys
 
 import pytest
 import typer
+from sqlalchemy import create_engine, inspect
 
 from progress_cli.cli import app
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, sqlalchemy_url
 
 
 def _commands(group, prefix=()):
@@ -28,20 +29,28 @@ def test_every_command_has_help_text(cli, path):
     assert (command.help or "").strip(), f"{' '.join(path)} has no help text"
 
 
+@pytest.mark.both_backends
 def test_init_reports_catalog_and_is_rerunnable(cli):
     first = cli.json("init", "--catalog", SAMPLE / "catalog.toml")
     assert first["catalog"]["modules"] == 5 and first["schema_version"] >= 1
     cli("init", "--catalog", SAMPLE / "catalog.toml")  # replacing the catalog is fine
 
 
-def test_init_with_a_bad_catalog_changes_nothing(cli, tmp_path, db):
+@pytest.mark.both_backends
+def test_init_with_a_bad_catalog_changes_nothing(cli, tmp_path, db, backend):
     bad = tmp_path / "c.toml"
     bad.write_text('[[modules]]\nid = "m"\ncolour = "red"\n', encoding="utf-8")
     result = cli("init", "--catalog", bad, code=1)
     assert result.stderr == f"Error: {bad}: modules[0].colour: unknown key\n"
-    assert not db.exists()
+    if backend == "sqlite":
+        assert not db.exists()
+    else:
+        engine = create_engine(sqlalchemy_url(os.environ["PROGRESS_DB"]))
+        assert inspect(engine).get_table_names() == []  # not even migrated
+        engine.dispose()
 
 
+@pytest.mark.both_backends
 def test_learners_json_shape_and_unicode_names(cli):
     cli("import", SAMPLE / "events.jsonl")
     rows = cli.json("learners")
@@ -58,6 +67,7 @@ def test_bad_tz_and_as_of_are_one_line_errors(cli):
 
 
 def test_quick_start_as_a_subprocess(tmp_path):
+    # SQLite only: tests/test_postgres_concurrency.py runs `progress` processes on PostgreSQL
     env = {**os.environ, "PROGRESS_DB": str(tmp_path / "e2e.db"), "PROGRESS_TZ": "UTC"}
     run = [sys.executable, "-m", "progress_cli"]
     subprocess.run([*run, "init", "--catalog", str(SAMPLE / "catalog.toml")], env=env, check=True,

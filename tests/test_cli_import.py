@@ -1,17 +1,22 @@
 """`progress import`: counts, idempotency, rejects, --strict, --dry-run, file errors (DESIGN section 2)."""
 
 import json
+import os
 import shutil
-import sqlite3
 
 import pytest
 
-from tests.conftest import SAMPLE, write_jsonl
+from tests.conftest import SAMPLE, store_rows, write_jsonl
+
+pytestmark = pytest.mark.both_backends
 
 
-def events(db, where="1=1"):
-    with sqlite3.connect(db) as conn:
-        return conn.execute(f"select event_id, learner_id, voided from events where {where} order by event_id").fetchall()
+def rows(statement):
+    return store_rows(os.environ["PROGRESS_DB"], statement)
+
+
+def events(where="1=1"):
+    return rows(f"select event_id, learner_id, voided from events where {where} order by event_id")
 
 
 def ev(i, **extra):
@@ -29,8 +34,8 @@ def test_sample_data_three_formats_store_each_event_once(cli, db):
     assert csv_["read"] == csv_["duplicates"] == n_lines and csv_["inserted"] == 0
     # the xAPI file has one more statement: a voiding one (stored), the rest are duplicates
     assert (xapi["read"], xapi["duplicates"], xapi["inserted"], xapi["rejected"]) == (n_lines + 1, n_lines, 1, 0)
-    assert len(events(db)) == n_lines
-    assert len(events(db, "voided")) == 1
+    assert len(events()) == n_lines
+    assert len(events("voided")) == 1
 
 
 def test_reimport_adds_nothing_and_counts_add_up(cli, db, tmp_path):
@@ -50,7 +55,7 @@ def test_rejects_are_written_with_line_and_reason_and_good_rows_kept(cli, db, tm
     assert [(r["line"], r["reason"].split(":")[0]) for r in rejects] == [
         (2, "score is not a number"), (3, "invalid JSON"), (5, "score out of range 0..100")]
     assert rejects[0]["row"]["event_id"] == "e2"
-    assert [e[0] for e in events(db)] == ["e1", "e3"]
+    assert [e[0] for e in events()] == ["e1", "e3"]
 
 
 def test_rejects_option_and_conflict_is_not_an_overwrite(cli, db, tmp_path):
@@ -60,8 +65,7 @@ def test_rejects_option_and_conflict_is_not_an_overwrite(cli, db, tmp_path):
     assert (out["inserted"], out["rejected"], out["rejects_path"]) == (1, 1, str(tmp_path / "bad.jsonl"))
     (reject,) = [json.loads(line) for line in open(tmp_path / "bad.jsonl", encoding="utf-8")]
     assert reject["reason"].startswith("conflict: event_id e1") and reject["line"] == 1
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("select score from events where event_id='e1'").fetchone() == (51.0,)
+    assert rows("select score from events where event_id='e1'")[0] == (51.0,)
 
 
 def test_strict_keeps_nothing_from_a_file_with_rejects(cli, db, tmp_path):
@@ -69,17 +73,18 @@ def test_strict_keeps_nothing_from_a_file_with_rejects(cli, db, tmp_path):
     bad = write_jsonl(tmp_path / "bad.jsonl", [ev(1), ev(2), {**ev(3), "score": "?"}])
     out = cli.json("import", good, bad, "--strict", code=3)["files"]
     assert [f["committed"] for f in out] == [True, False]
-    assert [e[0] for e in events(db)] == ["e10"]
+    assert [e[0] for e in events()] == ["e10"]
 
 
 def test_dry_run_writes_nothing(cli, db, tmp_path):
     path = write_jsonl(tmp_path / "a.jsonl", [ev(1), ev(2), {**ev(3), "score": -1}])
     out = cli.json("import", path, "--dry-run", code=3)["files"][0]
     assert (out["inserted"], out["rejected"], out["committed"], out["rejects_path"]) == (2, 1, False, None)
-    assert events(db) == []
+    assert events() == []
     assert not (tmp_path / "a.jsonl.rejects.jsonl").exists()
 
 
+@pytest.mark.sqlite_only  # the file is refused before the store is opened: nothing backend-specific
 @pytest.mark.parametrize("content, message", [
     (b"", "the file is empty"),
     (b"  \n\n", "the file is empty"),
@@ -94,6 +99,7 @@ def test_unreadable_files_are_one_line_errors_naming_the_file(cli, tmp_path, con
         result.stderr.startswith(f"Error: {path}: {message}") and result.stderr.count("\n") == 1)
 
 
+@pytest.mark.sqlite_only
 def test_missing_file_and_directory(cli, tmp_path):
     assert cli("import", tmp_path / "nope.jsonl", code=1).stderr == f"Error: {tmp_path / 'nope.jsonl'}: no such file\n"
     assert "is a directory" in cli("import", tmp_path, code=1).stderr
@@ -105,7 +111,7 @@ def test_bad_encoding_after_good_batches_rolls_the_whole_file_back(cli, db, tmp_
     with path.open("ab") as fh:
         fh.write(b'{"learner_id": "\xff"}\n')
     assert "not UTF-8 text" in cli("import", path, code=1).stderr
-    assert events(db) == []
+    assert events() == []
 
 
 def test_csv_with_map_and_json_seed_sessions(cli, db, tmp_path):
@@ -123,10 +129,8 @@ def test_csv_with_map_and_json_seed_sessions(cli, db, tmp_path):
     path.write_text(json.dumps(sessions), encoding="utf-8")
     out = cli.json("import", path)["files"][0]
     assert (out["format"], out["read"], out["inserted"]) == ("json", 2, 2)
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute("select session_id, task_id, type, metadata from events where learner_id='kim' "
-                            "order by timestamp").fetchall()
-    assert rows == [("s9", "t1", "attempt", '{"hint":2}'), ("s9", "t1", "task_completed", None)]
+    stored = rows("select session_id, task_id, type, metadata from events where learner_id='kim' order by timestamp")
+    assert stored == [("s9", "t1", "attempt", '{"hint":2}'), ("s9", "t1", "task_completed", None)]
 
 
 def statement(sid, verb, obj, when="2026-02-01T10:00:00Z", **extra):
@@ -147,10 +151,9 @@ def test_xapi_voiding_works_in_either_order(cli, db, tmp_path):
     cli("import", void_file)                      # the void arrives first
     out = cli.json("import", real_file)["files"][0]
     assert (out["format"], out["inserted"]) == ("xapi", 1)
-    assert events(db) == [(target, "lee", 1)]
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("select module_id, task_id, score from events").fetchone() == (
-            "https://x.org/act/course", "https://x.org/act/q1", 75.0)
+    assert events() == [(target, "lee", 1)]
+    assert rows("select module_id, task_id, score from events")[0] == (
+        "https://x.org/act/course", "https://x.org/act/q1", 75.0)
 
 
 def test_import_summary_table_on_terminal_output(cli, tmp_path):
@@ -160,6 +163,7 @@ def test_import_summary_table_on_terminal_output(cli, tmp_path):
     assert "rejected rows written to" in result.stdout
 
 
+@pytest.mark.sqlite_only
 def test_unknown_format_is_a_usage_error(cli, tmp_path):
     path = write_jsonl(tmp_path / "a.jsonl", [ev(1)])
     assert "--format must be one of" in cli("import", path, "--format", "xml", code=2).stderr
@@ -180,5 +184,4 @@ def test_same_file_and_options_is_recognised_without_rereading(cli, db, tmp_path
     # Another zone reads the naive times differently: the file is re-read and every row conflicts.
     other = cli.json("--tz", "Europe/Paris", "import", path, code=3)["files"][0]
     assert (other["inserted"], other["rejected"]) == (0, 3)
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("select count(*) from imports").fetchone() == (3,)
+    assert rows("select count(*) from imports")[0] == (3,)

@@ -2,12 +2,13 @@
 
 import csv
 import json
-import sqlite3
 import statistics
 
 import pytest
 
 from tests.conftest import FIXTURES, SAMPLE, write_jsonl
+
+pytestmark = pytest.mark.both_backends
 
 STATUS_KEYS = {"learner", "as_of", "overall", "modules", "skills", "summary", "recent_activity",
                "achievements", "upcoming_milestones", "recommendations"}
@@ -18,10 +19,17 @@ MODULE_KEYS = {"module_id", "completion_rate", "average_score", "attempts", "ses
 SKILL_KEYS = {"skill", "current_level", "improvement_rate", "consistency", "mastery", "level", "next_milestone"}
 
 
+def build_sample_store(cli, *db: str) -> None:
+    """The sample catalog and events.jsonl, in the test's store or in `--db` db."""
+    global_options = ("--db", *db) if db else ()
+    cli(*global_options, "init", "--catalog", SAMPLE / "catalog.toml")
+    cli(*global_options, "import", SAMPLE / "events.jsonl")
+
+
 @pytest.fixture
-def sample_store(cli):
-    cli("init", "--catalog", SAMPLE / "catalog.toml")
-    cli("import", SAMPLE / "events.jsonl")
+def sample_store(cli, prebuilt_store):
+    if not prebuilt_store("sample-events-jsonl", lambda url: build_sample_store(cli, url)):
+        build_sample_store(cli)
 
 
 def test_status_json_has_exactly_the_documented_shape(cli, sample_store):
@@ -51,24 +59,21 @@ def test_unknown_learner_suggests_close_ids(cli, sample_store):
     assert result.stderr.count("\n") == 1
 
 
-def test_import_recomputes_only_touched_learners(cli, db, tmp_path, sample_store):
-    with sqlite3.connect(db) as conn:
-        before = dict(conn.execute("select learner_id, computed_as_of from learner_progress"))
+def test_import_recomputes_only_touched_learners(cli, sql, tmp_path, sample_store):
+    before = dict(sql("select learner_id, computed_as_of from learner_progress"))
     new = write_jsonl(tmp_path / "n.jsonl", [{"learner_id": "alice", "module_id": "safety", "type": "attempt",
                                                "timestamp": "2026-11-28T08:00:00Z", "score": 90}])
     assert cli.json("import", new)["learners_recomputed"] == 1
-    with sqlite3.connect(db) as conn:
-        after = dict(conn.execute("select learner_id, computed_as_of from learner_progress"))
+    after = dict(sql("select learner_id, computed_as_of from learner_progress"))
     changed = {k for k in after if after[k] != before[k]}
     assert changed == {"alice"}
 
 
-def test_recompute_all_and_one(cli, db, sample_store):
+def test_recompute_all_and_one(cli, sql, sample_store):
     assert cli.json("recompute")["learners_recomputed"] == 12
     assert cli.json("recompute", "--learner", "bob")["learners_recomputed"] == 1
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("select count(*) from learner_progress").fetchone() == (12,)
-        assert conn.execute("select count(*) from module_progress where learner_id='bob'").fetchone() == (5,)
+    assert sql("select count(*) from learner_progress") == [(12,)]
+    assert sql("select count(*) from module_progress where learner_id='bob'") == [(5,)]
 
 
 def test_learners_json_after_recompute_matches_status(cli, sample_store):
@@ -99,8 +104,10 @@ def _readiness(scores):
     return "DEVELOPING" if round(mean, 9) >= 50 else "BEGINNER"
 
 
+@pytest.mark.sqlite_only
 def test_oulad_readiness_and_average_scores_match_plain_python(cli, tmp_path):
-    """Real data: OULAD assessment results, checked against a plain-Python computation."""
+    """Real data: OULAD assessment results, checked against a plain-Python computation.
+    (SQLite only, to keep the suite short: the computation does not depend on the backend.)"""
     source = tmp_path / "oulad.csv"
     source.write_bytes((FIXTURES / "oulad_assessments.csv").read_bytes())
     cli("init", "--catalog", FIXTURES / "oulad_catalog.toml")
