@@ -8,6 +8,8 @@ import socket
 
 import pytest
 
+from tests.conftest import write_jsonl
+
 
 def _one_line_error(result) -> str:
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
@@ -39,3 +41,21 @@ def test_db_info_on_a_new_store_hides_the_password(cli, pg_url):
     assert info["backend"] == "postgresql" and "s3cret-pw" not in info["url"]
     assert isinstance(info["schema_version"], int) and info["tables"]["events"] == 0
     assert "s3cret-pw" not in cli("--db", with_password, "db", "info").stdout
+
+
+def test_ids_sort_by_code_point_whatever_the_database_collation(cli, pg_server, tmp_path):
+    """A database made with a linguistic collation (ICU en-US: 'a' < 'B', 'ab' < 'a-c') still
+    lists learners in the order SQLite and Python give."""
+    url = pg_server.url("t_icu_en_us")
+    pg_server._admin.execute("CREATE DATABASE t_icu_en_us LOCALE_PROVIDER icu ICU_LOCALE 'en-US' "
+                             "LOCALE 'C.UTF-8' TEMPLATE template0")
+    try:
+        ids = ["ab", "a-c", "B", "a"]
+        rows = [{"event_id": f"{i}-1", "learner_id": i, "module_id": "m", "type": "attempt",
+                 "timestamp": "2026-05-01T10:00:00Z", "score": 70} for i in ids]
+        write_jsonl(tmp_path / "ids.jsonl", rows)
+        cli("--db", url, "--quiet", "import", tmp_path / "ids.jsonl")
+        listed = [r["learner_id"] for r in cli.json("--db", url, "learners")]
+        assert listed == sorted(ids) == ["B", "a", "a-c", "ab"]
+    finally:
+        pg_server.drop_database(url)

@@ -5,8 +5,28 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Table, and_, func, or_
+from sqlalchemy import Connection, Dialect, String, Table, Text, TypeDecorator, and_, func, or_
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateColumn
+
+
+@compiles(CreateColumn, "postgresql")
+def _text_in_code_point_order(element: CreateColumn, compiler, **kw) -> str:
+    """Create string columns with COLLATE "C" on PostgreSQL.
+
+    Ids then sort and compare by code point, as on SQLite and in Python, whatever collation the
+    database was created with (en-US would put 'ab' before 'a-c' and 'a' before 'B'), so every
+    listing comes out in the same order on both backends.
+    """
+    spec = compiler.visit_create_column(element, **kw)
+    column = element.element
+    kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    if not isinstance(kind, String) or isinstance(kind, Text) or spec is None:
+        return spec
+    head = f"{compiler.preparer.format_column(column)} " \
+           f"{compiler.dialect.type_compiler_instance.process(column.type, type_expression=column)}"
+    return spec.replace(head, head + ' COLLATE "C"', 1) if spec.startswith(head) else spec
 
 
 def _insert_for(dialect: Dialect, table: Table):

@@ -11,6 +11,7 @@ from typing import Callable
 from sqlalchemy import Connection, Engine, inspect, select
 
 from progress_cli.errors import StoreError
+from progress_cli.store import dialect  # noqa: F401  (how PostgreSQL creates text columns)
 from progress_cli.store import models
 from progress_cli.store.engine import read_connection, write_transaction
 from progress_cli.store.models import stored_time
