@@ -8,6 +8,7 @@ CSV rows and array elements; a JSON document that is a single object is read who
 from __future__ import annotations
 
 import csv
+import io
 import json
 from typing import Any, Iterator, TextIO
 
@@ -76,9 +77,27 @@ def json_document(fh: TextIO) -> Iterator[Item]:
         return
     text = buffer + fh.read()
     try:
-        yield 1 + text.count("\n", 0, start), _loads(text)
+        value = _loads(text)
     except (ValueError, RecursionError) as exc:  # ValueError: also a >4300-digit integer
+        if _holds_object_lines(text):  # JSON Lines whose first lines are broken: keep every good line
+            yield from json_lines(io.StringIO(text))
+            return
         yield getattr(exc, "lineno", 1), RowRejected(f"invalid JSON: {getattr(exc, 'msg', exc)}")
+        return
+    yield 1 + text.count("\n", 0, start), value
+
+
+def _holds_object_lines(text: str) -> bool:
+    """Is some line of `text` a whole JSON object (so `text` is JSON Lines, not one document)?"""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("{") and stripped.endswith("}"):
+            try:
+                if isinstance(_loads(stripped), dict):
+                    return True
+            except (ValueError, RecursionError):
+                continue
+    return False
 
 
 def _skip_ws(text: str, pos: int) -> int:
