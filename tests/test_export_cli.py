@@ -108,6 +108,17 @@ def test_voided_events_are_exported_apart_and_not_reimported(cli, tmp_path):
     assert len(data["events"]) == 394 - 1
 
 
+def test_a_whole_export_file_imports_as_its_events_with_the_voided_ones_voided(cli, db, tmp_path):
+    cli("import", SAMPLE / "events.xapi.json")
+    cli("export", "kenji", "--out", tmp_path / "kenji.json")
+    fresh = tmp_path / "fresh.db"
+    summary = cli.json("--db", fresh, "import", tmp_path / "kenji.json")["files"][0]
+    assert (summary["read"], summary["inserted"], summary["rejected"]) == (394, 394, 0)
+    # the same rows, voided flag and metadata included: not a seed session whose other keys
+    # (learner, tables, ...) would land in every event's metadata
+    assert _stored_events(fresh, "kenji") == _stored_events(db, "kenji")
+
+
 def test_export_errors(cli, sample, tmp_path):
     assert cli("export", "zeo", code=1).stderr.startswith("Error: no learner 'zeo' in the store")
     assert "--paper and --font apply to --format pdf" in cli("export", "zoe", "--paper", "letter", code=2).stderr

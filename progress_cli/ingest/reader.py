@@ -22,6 +22,7 @@ from progress_cli.ingest.record import RowRejected, normalize
 from progress_cli.ingest.xapi import Skip, Void, is_statement_like, statement_to_row, unwrap
 
 FORMATS = ("auto", "jsonl", "csv", "json", "xapi")
+EXPORT_FORMAT = "progress-cli-export"  # the "format" of `progress export --format json`: re-imported as events
 _SNIFF = 64 * 1024
 _SEED_EVENT_FIELDS = ("task_id", "skill", "duration_s", "difficulty", "event_id", "score", "type", "timestamp")
 
@@ -181,6 +182,9 @@ def _events(line: int, obj: Any, tz: ZoneInfo, column_map: Mapping[str, str]) ->
     if not isinstance(obj, dict):
         yield line, obj, RowRejected("not a JSON object")
         return
+    if obj.get("format") == EXPORT_FORMAT and isinstance(obj.get("events"), list):
+        yield from _export_events(line, obj, tz, column_map)
+        return
     if isinstance(obj.get("events"), list):
         yield from _seed_session(line, obj, tz)
         return
@@ -189,6 +193,15 @@ def _events(line: int, obj: Any, tz: ZoneInfo, column_map: Mapping[str, str]) ->
         if column in raw:
             raw[field] = raw.pop(column)
     yield line, obj, _normalize(raw, tz)
+
+
+def _export_events(line: int, export: dict, tz: ZoneInfo, column_map) -> Iterator[tuple[int, Any, Any]]:
+    """A whole `progress export --format json` file: its events, and its voided events marked so."""
+    yield from _events(line, export["events"], tz, column_map)
+    for raw_line, raw, outcome in _events(line, export.get("voided_events") or [], tz, column_map):
+        if isinstance(outcome, dict):
+            outcome["voided"] = True
+        yield raw_line, raw, outcome
 
 
 def _seed_session(line: int, session: dict, tz: ZoneInfo) -> Iterator[tuple[int, Any, Any]]:

@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, MetaData, select
 
+from progress_cli.ingest.reader import EXPORT_FORMAT
 from progress_cli.services.output_files import is_directory_target, safe_id, write_atomic
 from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
 from progress_cli.store import queries, read_connection
 
-EXPORT_FORMAT = "progress-cli-export"
 EXPORT_VERSION = 1
 EVENT_FIELDS = ("event_id", "learner_id", "learner_name", "session_id", "module_id", "task_id", "skill", "type",
                 "timestamp", "score", "duration_s", "difficulty", "metadata")
