@@ -69,3 +69,17 @@ def test_an_old_store_upgrades_in_place_keeping_its_events(cli, sql, tmp_path):
     cli("import", path)  # opening the store applies the later migrations, then the import recomputes
     assert [r[0] for r in sql("select version from schema_migrations order by version")] == ALL_VERSIONS
     assert sql("select learner_id, total_progress from learner_progress") == [("a", None)]
+
+
+def test_a_read_command_does_not_wait_for_a_writer(cli, db, tmp_path):
+    """Opening an up-to-date store only reads, so `learners` answers while another process
+    holds SQLite's write lock (an import in progress); it once queued behind it at open."""
+    cli("init")
+    writer = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # what a running import holds
+        writer.execute("INSERT INTO learners (learner_id, name) VALUES ('pending', NULL)")
+        assert cli.json("learners") == []  # the uncommitted learner is not seen, and no wait
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
