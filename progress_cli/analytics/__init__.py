@@ -6,7 +6,7 @@ columns are object dtype. A call has a fixed cost of some tens of milliseconds a
 under a millisecond per learner, so recompute learners in batches, not one call each.
 """
 
-from progress_cli.analytics.aggregates import daily, monthly, streaks, weekly
+from progress_cli.analytics.aggregates import daily, monthly, session_summary, streaks, weekly
 from progress_cli.analytics.analysis import Analysis, analyze
 from progress_cli.analytics.modules import module_progress, task_status
 from progress_cli.analytics.overall import overall_progress
@@ -15,6 +15,6 @@ from progress_cli.analytics.skills import next_milestone, skill_progress
 
 __all__ = [
     "EVENT_COLUMNS", "Analysis", "Prepared", "analyze", "daily", "module_progress", "monthly",
-    "next_milestone", "overall_progress", "prepare_events", "skill_progress", "streaks",
+    "next_milestone", "overall_progress", "prepare_events", "session_summary", "skill_progress", "streaks",
     "task_status", "weekly",
 ]

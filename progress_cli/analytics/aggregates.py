@@ -1,4 +1,4 @@
-"""Daily, weekly and monthly aggregates and streaks (DESIGN 5.4), in the local zone."""
+"""Sessions, daily, weekly and monthly aggregates and streaks (DESIGN 5.4), in the local zone."""
 
 from __future__ import annotations
 
@@ -19,11 +19,41 @@ WEEKLY_COLUMNS = [
     "days_elapsed", "consistency", "attempts", "mean_score", "trend", "improvement",
     "top_skills", "weekly_goal_progress",
 ]
+SESSION_COLUMNS = [
+    "learner_id", "session_id", "module_id", "start", "end", "practice_s", "events", "attempts",
+    "average_score", "inferred",
+]
 MONTHLY_COLUMNS = [
     "learner_id", "month", "month_start", "practice_s", "practice_minutes", "active_days",
     "attempts", "mean_score", "modules_completed", "tasks_completed", "total_progress",
     "growth_rate",
 ]
+
+
+def session_summary(prepared: Prepared) -> pd.DataFrame:
+    """One row per (learner, session), by learner and start time.
+
+    A session is its session_id, or the inferred key of DESIGN 2 (same learner and module, a
+    gap of more than 30 minutes starts a new one). module_id is that of its first event; start
+    and end are its first and last event times (UTC); practice_s the practice seconds of 5.0;
+    average_score the mean attempt score (NaN without an attempt); inferred: no session_id given.
+    """
+    ev = prepared.events
+    if ev.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in SESSION_COLUMNS})
+    grouped = ev.groupby(["learner_id", "session_key"], sort=False)
+    frame = pd.DataFrame({
+        "module_id": grouped["module_id"].first(),
+        "start": grouped["ts"].min(),
+        "end": grouped["ts"].max(),
+        "practice_s": grouped["practice_s"].sum(),
+        "events": grouped.size(),
+        "attempts": grouped["is_attempt"].sum(),
+        "average_score": grouped["score"].mean(),
+        "inferred": grouped["session_inferred"].first(),
+    }).reset_index().rename(columns={"session_key": "session_id"})
+    frame = frame.sort_values(["learner_id", "start", "session_id"], kind="stable", ignore_index=True)
+    return frame[SESSION_COLUMNS]
 
 
 def daily(prepared: Prepared) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from progress_cli.analytics.aggregates import daily, monthly, streaks, weekly
+from progress_cli.analytics.aggregates import daily, monthly, session_summary, streaks, weekly
 from progress_cli.analytics.modules import module_progress, task_status
 from progress_cli.analytics.overall import overall_progress
 from progress_cli.analytics.prepare import Prepared, prepare_events
@@ -25,6 +25,7 @@ class Analysis:
     module_skills: pd.DataFrame  # skill_progress(by_module=True)
     modules: pd.DataFrame  # module_progress
     overall: pd.DataFrame  # overall_progress, plus streak_days
+    sessions: pd.DataFrame  # session_summary
     daily: pd.DataFrame
     weekly: pd.DataFrame
     monthly: pd.DataFrame
@@ -52,6 +53,7 @@ def analyze(events: pd.DataFrame, catalog: Catalog, tz: str, as_of: dt.datetime)
         module_skills=skill_progress(prepared, by_module=True),
         modules=modules,
         overall=overall,
+        sessions=session_summary(prepared),
         daily=days,
         weekly=weekly(prepared, days),
         monthly=monthly(prepared, days, tasks),

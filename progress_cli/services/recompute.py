@@ -17,7 +17,9 @@ from sqlalchemy import Connection, Engine, delete, select
 from progress_cli.catalog import Catalog
 from progress_cli.store import activity, queries, write_transaction
 from progress_cli.store.achievements import EarnedAchievement
-from progress_cli.store.derived import DERIVED_TABLES, DailyActivity, LearnerProgress, ModuleProgress, SkillProgress
+from progress_cli.store.derived import (
+    DERIVED_TABLES, DailyActivity, LearnerProgress, ModuleProgress, Session, SkillProgress,
+)
 from progress_cli.store.writes import bulk_insert, bulk_insert_ignore
 from progress_cli.store.models import iso_time, stored_time
 
@@ -115,6 +117,8 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
     days = result.daily
     bulk_insert(conn, DailyActivity.__table__, records(days, [c.key for c in DailyActivity.__table__.columns],
                                                        dates=("day",)))
+    sessions = result.sessions.rename(columns={"start": "started_at", "end": "ended_at"})
+    bulk_insert(conn, Session.__table__, records(sessions, [c.key for c in Session.__table__.columns]))
     return _store_unlocks(conn, result, catalog, as_of)
 
 

@@ -58,7 +58,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
             "weekly_goal_minutes": catalog.weekly_goal_minutes,
         },
         "recent_activity": {
-            "sessions": _recent_sessions(now.prepared.events),
+            "sessions": _recent_sessions(now.sessions),
             "achievements": [a for a in earned if dt.datetime.fromisoformat(a["earned_at"]) > week_ago],
             "improvements": _improvements(records(skills_before, ["skill", "current_level"]), skills),
         },
@@ -98,19 +98,14 @@ def _module(row: dict, module_skills: list[dict]) -> dict:
     }
 
 
-def _recent_sessions(events) -> list[dict]:
-    """The last sessions: id, module, start, practice seconds, event count, mean score."""
-    if events.empty:
-        return []
-    grouped = events.groupby("session_key", sort=False).agg(
-        module_id=("module_id", "first"), start=("ts", "min"), duration_s=("practice_s", "sum"),
-        events=("event_id", "size"), average_score=("score", "mean"))
-    latest = grouped.sort_values("start").tail(RECENT_SESSIONS).iloc[::-1]
+def _recent_sessions(sessions) -> list[dict]:
+    """The last sessions, latest first: id, module, start, practice seconds, event count, mean score."""
+    latest = sessions.tail(RECENT_SESSIONS).iloc[::-1]
     return [
-        {"session_id": key, "module_id": r.module_id, "start": r.start.isoformat(),
-         "duration_s": float(r.duration_s), "events": int(r.events),
+        {"session_id": r.session_id, "module_id": r.module_id, "start": r.start.isoformat(),
+         "duration_s": float(r.practice_s), "events": int(r.events),
          "average_score": None if r.average_score != r.average_score else float(r.average_score)}
-        for key, r in latest.iterrows()
+        for r in latest.itertuples()
     ]
 
 

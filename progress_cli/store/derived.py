@@ -76,6 +76,24 @@ class DailyActivity(SQLModel, table=True):
     streak: int = 0
 
 
-DERIVED_TABLES = [
+class Session(SQLModel, table=True):
+    """A learner's session: its session_id, or the key inferred from a 30-minute gap (DESIGN 2)."""
+
+    __tablename__ = "sessions"
+    learner_id: str = Field(primary_key=True)
+    session_id: str = Field(primary_key=True)  # inferred ones: "inferred:<module>:<UTC start>Z"
+    module_id: str
+    started_at: str = Field(max_length=TS)  # first event (UTC)
+    ended_at: str = Field(max_length=TS)  # last event (UTC)
+    practice_s: float = 0.0
+    events: int = 0
+    attempts: int = 0
+    average_score: float | None = None
+    inferred: bool = False
+
+
+# The tables of migration 2; a step never changes once released, so later tables are added here.
+FIRST_DERIVED_TABLES = [
     LearnerProgress.__table__, ModuleProgress.__table__, SkillProgress.__table__, DailyActivity.__table__,
 ]
+DERIVED_TABLES = [*FIRST_DERIVED_TABLES, Session.__table__]

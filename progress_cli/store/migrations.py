@@ -24,7 +24,7 @@ def m001_initial(conn: Connection) -> None:
 def m002_derived_progress(conn: Connection) -> None:
     from progress_cli.store import derived
 
-    models.SQLModel.metadata.create_all(conn, tables=derived.DERIVED_TABLES)
+    models.SQLModel.metadata.create_all(conn, tables=derived.FIRST_DERIVED_TABLES)
 
 
 def m003_achievements(conn: Connection) -> None:
@@ -45,12 +45,20 @@ def m005_activity_outbox(conn: Connection) -> None:
     models.SQLModel.metadata.create_all(conn, tables=[Activity.__table__])
 
 
+def m006_sessions(conn: Connection) -> None:
+    """Sessions (DESIGN 4); an upgraded store fills them at its next `progress recompute`."""
+    from progress_cli.store.derived import Session
+
+    models.SQLModel.metadata.create_all(conn, tables=[Session.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", m001_initial),
     (2, "derived progress tables", m002_derived_progress),
     (3, "achievements earned", m003_achievements),
     (4, "certificates and signing keys", m004_certificates),
     (5, "activity outbox", m005_activity_outbox),
+    (6, "sessions", m006_sessions),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 
