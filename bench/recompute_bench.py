@@ -58,7 +58,7 @@ STATUS_TARGET_S = 1.0
 SESSION_ATTEMPTS = 18  # + session_start + session_end = 20 events
 TZ = ["--tz", "UTC"]
 
-DERIVED = ("learner_progress", "module_progress", "skill_progress", "daily_activity")
+DERIVED = ("learner_progress", "module_progress", "skill_progress", "daily_activity", "sessions")
 
 
 # --------------------------------------------------------------------------- the new session
