@@ -16,19 +16,10 @@ import pytest
 
 from progress_cli.services.certs import keys_dir
 from tests.conftest import SAMPLE, store_rows
-from tests.test_certs_eligibility import ELIGIBLE, LEARNERS, build_store, copy_store, handmade_store
+from tests.test_certs_eligibility import ELIGIBLE, LEARNERS, build_store, copy_store
+from tests.test_certs_eligibility import built_store, store  # noqa: F401  (fixtures)
 
 SUMMARY = re.compile(r"^issued (\d+), already valid (\d+), not eligible (\d+)")
-
-
-@pytest.fixture(scope="module")
-def built_store(tmp_path_factory) -> Path:
-    return build_store(tmp_path_factory.mktemp("handmade"))
-
-
-@pytest.fixture
-def store(request, prebuilt_store, db) -> Path | str:
-    return handmade_store(request, prebuilt_store, db)
 
 
 def _counts(line: str) -> tuple[int, int, int]:

@@ -1,4 +1,4 @@
-"""A count progress bar on stderr, shown only on a terminal (reports and exports of many learners)."""
+"""Count progress bars on stderr, shown only on a terminal (reports, exports, db copy)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,9 @@ from typing import Callable, Iterator
 @contextmanager
 def count_progress(enabled: bool, total: int, label: str) -> Iterator[Callable[[], None]]:
     """Yields `advance()`; a no-op when disabled or when stderr is not a terminal."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    console = Console(stderr=True)
-    if not enabled or not console.is_terminal:
-        yield lambda: None
-        return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(label, total=total)
-        yield lambda: progress.advance(task)
+    with row_progress(enabled, label) as on_start:
+        advance = on_start(total) if on_start else None
+        yield (lambda: advance(1)) if advance else (lambda: None)
 
 
 @contextmanager
