@@ -11,12 +11,12 @@ from sqlalchemy import select
 from progress_cli.catalog import Achievement, Catalog
 from progress_cli.config import parse_as_of
 from progress_cli.errors import UsageError
+from progress_cli.services.learner_data import LearnerData, load_learner
 from progress_cli.services.store_access import open_engine, stored_catalog
 from progress_cli.store import queries, read_connection
-from progress_cli.store.achievements import EarnedAchievement
+from progress_cli.store.achievements import stored_unlocks
 from progress_cli.store.models import iso_time, stored_time
 
-EARNED = EarnedAchievement.__table__
 UPCOMING = 3
 PERIODS = ("week", "month", "all")
 RANKINGS = ("points", "progress", "streak")
@@ -25,13 +25,6 @@ RANKINGS = ("points", "progress", "streak")
 def requirement_text(achievement: Achievement) -> list[str]:
     return [f"{r.metric}{f'[{r.arg}]' if r.arg else ''} {r.op} {r.value if isinstance(r.value, str) else f'{r.value:g}'}"
             for r in achievement.requirements]
-
-
-def stored_unlocks(conn, learner_ids: list[str] | None = None) -> list[dict[str, Any]]:
-    query = select(EARNED).order_by(EARNED.c.earned_at, EARNED.c.learner_id, EARNED.c.achievement_id)
-    if learner_ids is not None:
-        query = query.where(EARNED.c.learner_id.in_(learner_ids))
-    return [dict(r._mapping) for r in conn.execute(query)]
 
 
 def achievement_view(catalog: Catalog, stored: list[dict], evaluated, as_of: dt.datetime) -> dict[str, list]:
@@ -62,6 +55,14 @@ def achievement_view(catalog: Catalog, stored: list[dict], evaluated, as_of: dt.
     return {"earned": earned, "in_progress": locked}
 
 
+def evaluate_badges(data: LearnerData, analysis) -> dict[str, list]:
+    """Earned and in-progress achievements of the learner as of `data.as_of`."""
+    from progress_cli.analytics.achievements import current_overrides, evaluate
+
+    evaluated = evaluate(analysis.prepared, data.catalog.achievements, current_overrides(analysis))
+    return achievement_view(data.catalog, data.unlocks, evaluated, data.as_of)
+
+
 def upcoming_milestones(view: dict[str, list], skills: list[dict]) -> list[dict[str, Any]]:
     """The next milestones: locked milestone achievements and skill level bands (DESIGN 5.1)."""
     candidates = [
@@ -79,8 +80,6 @@ def upcoming_milestones(view: dict[str, list], skills: list[dict]) -> list[dict[
 
 def learner_achievements(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
     """`progress achievements LEARNER`: earned ones and progress toward the locked ones."""
-    from progress_cli.services.learner_data import evaluate_badges, load_learner
-
     data = load_learner(db, learner_id, tz=tz, as_of=as_of)
     view = evaluate_badges(data, data.analyze())
     return {"learner": {"id": learner_id, "name": data.name}, "as_of": data.as_of.isoformat(),

@@ -11,6 +11,7 @@ from progress_cli.catalog import Catalog
 from progress_cli.config import parse_as_of
 from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
 from progress_cli.store import queries, read_connection
+from progress_cli.store.achievements import stored_unlocks
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,6 @@ class LearnerData:
 
 def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> LearnerData:
     """Events, name, catalog and unlocks of one learner; an unknown id suggests close ones."""
-    from progress_cli.services.achievements import stored_unlocks
     from progress_cli.services.frames import events_frame
 
     moment = parse_as_of(as_of, tz)
@@ -51,11 +51,3 @@ def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = 
     engine.dispose()
     return LearnerData(learner_id, name, catalog, events_frame(rows), unlocks, moment, tz)
 
-
-def evaluate_badges(data: LearnerData, analysis) -> dict[str, list]:
-    """Earned and in-progress achievements of the learner as of `data.as_of`."""
-    from progress_cli.analytics.achievements import current_overrides, evaluate
-    from progress_cli.services.achievements import achievement_view
-
-    evaluated = evaluate(analysis.prepared, data.catalog.achievements, current_overrides(analysis))
-    return achievement_view(data.catalog, data.unlocks, evaluated, data.as_of)

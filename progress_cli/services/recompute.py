@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, delete, select
 
 from progress_cli.catalog import Catalog
 from progress_cli.store import activity, queries, write_transaction
-from progress_cli.store.achievements import EarnedAchievement
+from progress_cli.store.achievements import EARNED
 from progress_cli.store.derived import (
     DERIVED_TABLES, DailyActivity, LearnerProgress, ModuleProgress, Session, SkillProgress,
 )
@@ -24,7 +24,6 @@ from progress_cli.store.writes import bulk_insert, bulk_insert_ignore
 from progress_cli.store.models import iso_time, stored_time
 
 BATCH_LEARNERS = 500  # ~50k events at the benchmark's density: memory stays well under the target
-EARNED = EarnedAchievement.__table__
 
 
 @dataclass

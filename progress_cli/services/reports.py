@@ -19,6 +19,7 @@ from progress_cli.config import parse_as_of
 from progress_cli.reports.periods import Period, report_moment, resolve_period
 from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
 from progress_cli.store import queries, read_connection
+from progress_cli.store.achievements import stored_unlocks
 
 BATCH = 1000  # learners per query and analysis
 _TICK = dt.timedelta(microseconds=1)
@@ -97,7 +98,7 @@ def period_awards(engine: Engine, catalog: Catalog, learner_ids: list[str], peri
         return {}
     from progress_cli.analytics import next_milestone
     from progress_cli.analytics.achievements import current_overrides, evaluate
-    from progress_cli.services.achievements import achievement_view, stored_unlocks, upcoming_milestones
+    from progress_cli.services.achievements import achievement_view, upcoming_milestones
     from progress_cli.services.frames import records
 
     evaluated = evaluate(now.prepared, catalog.achievements, current_overrides(now))

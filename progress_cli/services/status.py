@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from progress_cli.services.achievements import upcoming_milestones
-from progress_cli.services.learner_data import evaluate_badges, load_learner
+from progress_cli.services.achievements import evaluate_badges, upcoming_milestones
+from progress_cli.services.learner_data import load_learner
 from progress_cli.store.models import iso_time
 
 RECENT_SESSIONS = 5
