@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import deque
 from typing import Annotated, Optional
 
 import typer
@@ -18,8 +19,9 @@ def watch(
     once: Annotated[bool, typer.Option("--once", help="Print what is there and exit.")] = False,
 ) -> None:
     """Follow changes as they are committed: imports, recomputes, unlocks, readiness changes, certificates."""
+    # Services import the store (SQLAlchemy, SQLModel); loaded here so `progress --help` stays fast.
     from progress_cli.services.store_access import open_engine, require_learners
-    from progress_cli.services.watch import follow, start_id
+    from progress_cli.services.watch import batches, follow, start_id
 
     settings = ctx.obj
     engine = open_engine(settings.db)
@@ -32,10 +34,24 @@ def watch(
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
                 sys.stdout.flush()
         else:
-            from progress_cli.render.watch import live_dashboard
-
-            live_dashboard(engine, settings, learner, first, interval, once)
+            _live(settings, learner, batches(engine, first, learner_id=learner, interval=interval, once=once))
     except KeyboardInterrupt:
         pass
     finally:
         engine.dispose()
+
+
+def _live(settings, learner: str | None, changes) -> None:
+    """Redraw the dashboard after each batch of committed changes."""
+    from progress_cli.render.watch import FEED, live_screen, watch_view  # Rich: only on a terminal
+    from progress_cli.services.watch import dashboard_data
+
+    feed: deque = deque(maxlen=FEED)
+
+    def view():
+        return watch_view(dashboard_data(settings.db, learner, tz=settings.tz), feed, settings.tz)
+
+    with live_screen(view()) as screen:
+        for rows in changes:
+            feed.extend(rows)
+            screen.update(view())

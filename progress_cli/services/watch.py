@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import time
 from typing import Any, Callable, Iterator
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from progress_cli.services.learners import list_learners
+from progress_cli.services.status import learner_status
 from progress_cli.store import activity, read_connection
 
 
@@ -23,15 +26,30 @@ def poll(engine: Engine, since: int, learner_id: str | None = None) -> list[dict
         return activity.after(conn, since, learner_id)
 
 
-def follow(engine: Engine, since: int, *, learner_id: str | None, interval: float, once: bool,
-           sleep: Callable[[float], None] = time.sleep) -> Iterator[dict[str, Any]]:
-    """Yield activity rows after `since` as they are committed; stops after one pass with `once`."""
+def batches(engine: Engine, since: int, *, learner_id: str | None, interval: float, once: bool,
+            sleep: Callable[[float], None] = time.sleep) -> Iterator[list[dict[str, Any]]]:
+    """Each poll's new activity rows after `since`, as they are committed (empty polls are not
+    yielded; the next poll waits `interval` seconds); stops after one poll with `once`."""
     while True:
         rows = poll(engine, since, learner_id)
-        for row in rows:
-            since = row["id"]
-            yield row
+        if rows:
+            since = rows[-1]["id"]
+            yield rows
         if once:
             return
         if not rows:
             sleep(interval)
+
+
+def follow(engine: Engine, since: int, *, learner_id: str | None, interval: float, once: bool,
+           sleep: Callable[[float], None] = time.sleep) -> Iterator[dict[str, Any]]:
+    """Yield activity rows after `since` one by one (see `batches`)."""
+    for rows in batches(engine, since, learner_id=learner_id, interval=interval, once=once, sleep=sleep):
+        yield from rows
+
+
+def dashboard_data(db: str, learner_id: str | None, *, tz: ZoneInfo) -> dict[str, Any]:
+    """What the live view shows above the feed: {"status": ...} of one learner, or {"learners": [...]}."""
+    if learner_id:
+        return {"status": learner_status(db, learner_id, tz=tz)}
+    return {"learners": list_learners(db, tz=tz)}
