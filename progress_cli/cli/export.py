@@ -10,6 +10,7 @@ import typer
 
 from progress_cli.cli.report import Paper
 from progress_cli.errors import UsageError
+from progress_cli.render.report_formats import json_text
 
 
 class ExportFormat(str, Enum):
@@ -31,19 +32,35 @@ def export(
     font: Annotated[Optional[Path], typer.Option("--font", metavar="TTF", help="PDF font for names DejaVu Sans cannot draw.")] = None,
 ) -> None:
     """Everything of one learner: events (re-importable), derived tables, and for PDF a readable record."""
+    # Services load SQLAlchemy and pandas: imported here so `progress --help` stays fast.
     from progress_cli.services import export as service
+    from progress_cli.services.output_files import write_atomic
 
     settings = ctx.obj
     if fmt != ExportFormat.pdf and (font is not None or paper != Paper.a4):
         raise UsageError("--paper and --font apply to --format pdf")
-    if fmt == ExportFormat.json and out is None:
-        from progress_cli.render.report_formats import json_text
-
-        typer.echo(json_text(service.learner_data(settings.db, learner)), nl=False)
-        return
-    result = service.write_export(settings.db, learner, fmt.value, out, tz=settings.tz, as_of=as_of,
+    warnings: list[str] = []
+    if fmt == ExportFormat.csv:
+        path = service.write_csv_export(settings.db, learner, out)
+    else:
+        if fmt == ExportFormat.json:
+            data = json_text(service.learner_data(settings.db, learner))
+            if out is None:
+                typer.echo(data, nl=False)
+                return
+        else:
+            data, warnings = _pdf(service.learner_record(settings.db, learner, tz=settings.tz, as_of=as_of),
                                   paper=paper.value, font=str(font) if font else None)
-    for warning in result.warnings:
+        path = service.export_path(out, learner, fmt.value)
+        write_atomic(path, data)
+    for warning in warnings:
         typer.echo(f"Warning: {warning}", err=True)
     if not settings.quiet:
-        typer.echo(f"Wrote {result.path}")
+        typer.echo(f"Wrote {path}")
+
+
+def _pdf(record: dict, *, paper: str, font: str | None) -> tuple[bytes, list[str]]:
+    from progress_cli.render.export_pdf import render_export_pdf  # fpdf2: ~0.3 s to import
+
+    result = render_export_pdf(record, paper=paper, font=font)
+    return result.data, result.warnings
