@@ -241,7 +241,7 @@ def test_pdf_shows_names_in_any_script_the_code_and_the_dates(issued):
 def test_pdf_qr_code_carries_the_code():
     import segno
 
-    from progress_cli.certs.qr import qr_runs
+    from progress_cli.render.qr import qr_runs
 
     runs = qr_runs("K7QD-2MZP-9XRT")
     expected = segno.make_qr("K7QD-2MZP-9XRT", error="m", boost_error=False).matrix

@@ -34,7 +34,7 @@ def check(
     if json_out or settings.json:
         emit_json(result)
     else:
-        from progress_cli.certs.views import check_view
+        from progress_cli.render.certs import check_view
 
         console().print(check_view(result))
 
@@ -56,7 +56,8 @@ def issue(
     Prints one summary line. Exit 0 when the run did its job (also when nobody was eligible);
     exit 4 when the LEARNER named is not eligible (the unmet requirements on stderr).
     """
-    from progress_cli.certs.views import issue_progress
+    from progress_cli.render.certificate_pdf import render_certificate_pdf
+    from progress_cli.render.progress_bar import row_progress
     from progress_cli.services.certs import issue_certificates
 
     if (learner is None) == (not all_eligible):
@@ -64,8 +65,9 @@ def issue(
     settings = ctx.obj
     quiet = quiet or settings.quiet
     json_out = json_out or settings.json
-    with issue_progress(enabled=all_eligible and not (quiet or json_out)) as on_start:
-        outcome = issue_certificates(settings.db, learner_id=learner, out_dir=out, tz=settings.tz, as_of=as_of,
+    with row_progress(all_eligible and not (quiet or json_out), "certificates") as on_start:
+        outcome = issue_certificates(settings.db, learner_id=learner, out_dir=out, tz=settings.tz,
+                                     render_pdf=render_certificate_pdf, as_of=as_of,
                                      renew_before_days=renew_before, on_start=on_start)
     if json_out:
         emit_json(outcome.as_json() | {"summary": outcome.summary_line()})
@@ -100,7 +102,7 @@ def verify(
     if json_out or settings.json:
         emit_json(result)
     else:
-        from progress_cli.certs.views import verify_view
+        from progress_cli.render.certs import verify_view
 
         console().print(verify_view(result), end="")
     if result["status"] != "VALID":
@@ -143,7 +145,7 @@ def list_(
     if json_out or settings.json:
         emit_json(rows)
     else:
-        from progress_cli.certs.views import list_table
+        from progress_cli.render.certs import list_table
 
         console().print(list_table(rows))
 

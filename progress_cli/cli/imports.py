@@ -37,7 +37,8 @@ def import_(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; errors only.")] = False,
 ) -> None:
     """Validate, de-duplicate and store events; print a summary; exit 3 if any row was rejected."""
-    from progress_cli.render.terminal import import_progress, import_summary_table, print_unlocks
+    from progress_cli.render.progress_bar import file_progress
+    from progress_cli.render.terminal import import_summary_table, print_unlocks
     from progress_cli.services.importing import import_files
     from progress_cli.services.store_access import open_engine, stored_catalog
     from progress_cli.services.recompute import Recomputed, recompute_learners, unlock_json
@@ -48,7 +49,7 @@ def import_(
     engine = open_engine(settings.db)
     catalog = stored_catalog(engine)
     show_bar = not (quiet or json_out or settings.json)
-    with import_progress(enabled=show_bar) as on_start:
+    with file_progress(enabled=show_bar) as on_start:
         summary = import_files(engine, files, catalog=catalog, tz=settings.tz, fmt=fmt, dry_run=dry_run,
                                strict=strict, rejects=rejects, column_map=mapping, on_start=on_start)
     recomputed = Recomputed()

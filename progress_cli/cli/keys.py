@@ -47,7 +47,7 @@ def show(
     if json_out or settings.json:
         emit_json(result)
     else:
-        from progress_cli.certs.views import keys_view
+        from progress_cli.render.certs import keys_view
 
         console().print(keys_view(result), end="")
 

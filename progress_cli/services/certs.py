@@ -29,12 +29,16 @@ from progress_cli.certs.register import iso
 from progress_cli.certs.validity import expired
 from progress_cli.config import parse_as_of
 from progress_cli.errors import ProgressError, UsageError
+from progress_cli.services.output_files import certificate_paths, remove_quietly, write_atomic
 from progress_cli.services.store_access import open_engine, require_learners, store_exists, stored_catalog
 from progress_cli.store import activity, queries, read_connection, write_transaction
 from progress_cli.store import certs as store
 from progress_cli.store.engine import database_url
 
 BATCH_LEARNERS = 500
+CERTIFICATE_MODE = 0o644  # the files are meant to be handed out
+# render.certificate_pdf.render_certificate_pdf, given by the caller: services do not render.
+RenderPdf = Callable[..., bytes]  # (cert, *, token, issuer, tz) -> PDF bytes
 
 
 def _now() -> dt.datetime:
@@ -224,21 +228,20 @@ class _Run:
     out_dir: Path
     renew_before_days: int | None
     explicit: bool
-    fonts: Any
+    render_pdf: RenderPdf
     render_times: list[float] = field(default_factory=list)
 
 
-def issue_certificates(db: str, *, learner_id: str | None, out_dir: Path, tz: ZoneInfo, as_of: str | None = None,
-                       renew_before_days: int | None = None,
-                       on_start: Callable[[int], Callable[[], None]] | None = None) -> IssueOutcome:
+def issue_certificates(db: str, *, learner_id: str | None, out_dir: Path, tz: ZoneInfo, render_pdf: RenderPdf,
+                       as_of: str | None = None, renew_before_days: int | None = None,
+                       on_start: Callable[[int], Callable[[int], None]] | None = None) -> IssueOutcome:
     """`cert issue`: one learner (`learner_id`) or everyone (None). Never prompts.
 
     Decides from one read of the store, then takes the write lock only for the learners to
-    certify, deciding again inside it. `on_start(total)` may return a callback run after each
-    of them (a progress bar). The signing key is created on the first certificate issued.
+    certify, deciding again inside it. `render_pdf` draws each certificate. `on_start(total)`
+    may return `advance(n)`, called after each of them (a progress bar). The signing key is
+    created on the first certificate issued.
     """
-    from progress_cli.certs.fonts import FontSet
-
     if renew_before_days is not None and renew_before_days < 0:
         raise UsageError("--renew-before: a number of days >= 0")
     engine = open_engine(db)
@@ -265,16 +268,14 @@ def issue_certificates(db: str, *, learner_id: str | None, out_dir: Path, tz: Zo
             outcome.record(decision, lid, latest.get(lid), results[lid])
     if to_issue:
         advance = on_start(len(to_issue)) if on_start else None
-        with FontSet() as fonts:
-            fonts.paths_for("".join(names.get(lid) or lid for lid in to_issue) + cert.name
-                            + "".join(s.name for s in catalog.skills))
-            run = _Run(engine=engine, catalog=catalog, signer=_signer(engine, keys_dir(db)), tz=tz,
-                       issued_at=issuing.issue_moment(moment, _now()), out_dir=out_dir, fonts=fonts, **run_options)
-            for lid in to_issue:
-                _issue_one(run, outcome, lid, names.get(lid), results[lid], figures.get(lid, Figures()))
-                if advance:
-                    advance()
-            outcome.render_times = run.render_times
+        run = _Run(engine=engine, catalog=catalog, signer=_signer(engine, keys_dir(db)), tz=tz,
+                   issued_at=issuing.issue_moment(moment, _now()), out_dir=out_dir, render_pdf=render_pdf,
+                   **run_options)
+        for lid in to_issue:
+            _issue_one(run, outcome, lid, names.get(lid), results[lid], figures.get(lid, Figures()))
+            if advance:
+                advance(1)
+        outcome.render_times = run.render_times
     engine.dispose()
     for entries in (outcome.issued, outcome.already_valid, outcome.not_eligible):
         entries.sort(key=lambda e: e["learner_id"])
@@ -300,8 +301,6 @@ def _issue_one(run: _Run, outcome: IssueOutcome, learner_id: str, name: str | No
                 decision = issuing.ALREADY_VALID  # another process took this issue slot first
                 latest = store.latest_certificate(conn, learner_id, cert_name)
     except BaseException:
-        from progress_cli.certs.files import remove_quietly
-
         remove_quietly(written)
         raise
     outcome.record(decision, learner_id, latest, result)
@@ -311,8 +310,6 @@ def _write_new(run: _Run, conn, learner_id: str, name: str | None, result: Eligi
                latest: dict | None, written: list[Path]) -> dict | None:
     """Create, store and write one certificate inside the learner's transaction; None if the slot was taken."""
     from progress_cli.certs.credential import build_credential, sign
-    from progress_cli.certs.files import certificate_paths, write_atomically
-    from progress_cli.certs.pdf import render_pdf
 
     code = codes.new_code()
     while store.certificate_by(conn, code=code) is not None:  # 60 random bits: never in practice
@@ -321,7 +318,7 @@ def _write_new(run: _Run, conn, learner_id: str, name: str | None, result: Eligi
     cert = issuing.new_certificate(run.catalog, learner_id=learner_id, learner_name=name, result=result,
                                    figures=figures, issued_at=run.issued_at, tz=run.tz, code=code)
     token = sign(build_credential(cert, run.signer.public), run.signer)
-    pdf = render_pdf(cert, token=token, issuer=run.signer.public.did, tz=run.tz, fonts=run.fonts)
+    pdf = run.render_pdf(cert, token=token, issuer=run.signer.public.did, tz=run.tz)
     run_seconds = time.perf_counter() - started
     slot = (latest["issue_slot"] if latest else 0) + 1
     try:
@@ -334,8 +331,8 @@ def _write_new(run: _Run, conn, learner_id: str, name: str | None, result: Eligi
                     certification=cert.certification, valid_until=cert.valid_until.isoformat())
     pdf_path, jwt_path = certificate_paths(run.out_dir, learner_id, code)
     written.extend([pdf_path, jwt_path])
-    write_atomically(pdf_path, pdf)
-    write_atomically(jwt_path, token.encode("ascii"))
+    write_atomic(pdf_path, pdf, mode=CERTIFICATE_MODE)
+    write_atomic(jwt_path, token.encode("ascii"), mode=CERTIFICATE_MODE)
     run.render_times.append(run_seconds)
     return {"learner_id": learner_id, "certificate_id": cert.certificate_id, "code": code,
             "valid_until": cert.valid_until.isoformat(), "pdf": str(pdf_path), "credential": str(jwt_path),
@@ -391,7 +388,7 @@ def verify(db: str, target: str, *, tz: ZoneInfo, as_of: str | None = None, issu
 
 
 def _token_from_file(path: Path) -> str:
-    from progress_cli.certs.pdf import token_in_pdf
+    from progress_cli.certs.verify import token_in_pdf
 
     try:
         data = path.read_bytes()
