@@ -25,7 +25,7 @@ def learner_insights(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | Non
     data = load_learner(db, learner_id, tz=tz, as_of=as_of)
     analysis = data.analyze()
     found = compute(analysis, learner_id)
-    recommendations = _with_status_rules(found["recommendations"], data.catalog, analysis)
+    recommendations = _with_status_rules(found["recommendations"], data.catalog, analysis, learner_id)
     payload = {
         "learner_id": learner_id,
         "name": data.name,
@@ -54,25 +54,13 @@ def status_extras(analysis, learner_id: str) -> dict[str, Any]:
     }
 
 
-def _with_status_rules(found: list[dict], catalog, analysis) -> list[dict]:
+def _with_status_rules(found: list[dict], catalog, analysis, learner_id: str) -> list[dict]:
     """The pattern-derived recommendations, topped up to 3 from the rules `status` uses."""
     if len(found) >= MIN_RECOMMENDATIONS:
         return found
-    from progress_cli.analytics.recommend import ranked, recommendations
-    from progress_cli.services.frames import records
+    from progress_cli.analytics.recommend import learner_recommendations, ranked
 
-    overall = records(analysis.overall, ["weaknesses"])
-    streak = records(analysis.streaks, ["streak_days", "last_active_day"], dates=("last_active_day",))
-    week = records(analysis.weekly.tail(1), ["practice_minutes"])
-    modules = [{"module_id": m["module_id"], "average_score": m["average_score"],
-                "trend": {"slope": m["trend_slope"], "direction": m["trend_direction"]}}
-               for m in records(analysis.modules, ["module_id", "average_score", "trend_slope", "trend_direction"])]
-    extra = recommendations(
-        catalog=catalog, modules=modules, skills=records(analysis.skills, ["skill", "mastery"]),
-        weaknesses=(overall[0]["weaknesses"] or []) if overall else [],
-        streak_days=streak[0]["streak_days"] if streak else 0,
-        last_active_day=streak[0]["last_active_day"] if streak else None,
-        week_minutes=week[0]["practice_minutes"] if week else 0.0)
+    extra = learner_recommendations(analysis, catalog, [learner_id])[learner_id]
     targets = {(r["module_id"], r["skill"]) for r in found if r["module_id"] or r["skill"]}
     out = list(found)
     for r in extra:

@@ -16,7 +16,7 @@ RECENT_DAYS = 7
 
 def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
     """Everything `status` shows, computed from the learner's events as of `as_of`."""
-    from progress_cli.analytics.recommend import recommendations
+    from progress_cli.analytics.recommend import learner_recommendations
     from progress_cli.services.frames import records
 
     data = load_learner(db, learner_id, tz=tz, as_of=as_of)
@@ -64,10 +64,9 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
         },
         "achievements": earned,
         "upcoming_milestones": upcoming_milestones(badges, skills),
-        "recommendations": recommendations(
-            catalog=catalog, modules=modules, skills=skills, weaknesses=overall.get("weaknesses") or [],
-            streak_days=streak.get("streak_days") or 0, last_active_day=streak.get("last_active_day"),
-            week_minutes=week_minutes, plateaus=extras["plateaus"], peak_hours=extras["peak_hours"]),
+        "recommendations": learner_recommendations(
+            now, catalog, [learner_id], week_minutes={learner_id: week_minutes},
+            extras={learner_id: {"plateaus": extras["plateaus"], "peak_hours": extras["peak_hours"]}})[learner_id],
     }
 
 
