@@ -16,6 +16,7 @@ def achievements(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable list (see README).")] = False,
 ) -> None:
     """Earned achievements, and progress toward the locked ones with an estimated date."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.achievements import learner_achievements
 
     settings = ctx.obj
@@ -40,6 +41,7 @@ def leaderboard(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable ranking (see README).")] = False,
 ) -> None:
     """Rank learners by points, progress or streak; ties share a rank (1, 1, 3)."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.achievements import leaderboard as build
 
     settings = ctx.obj

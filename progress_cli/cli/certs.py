@@ -27,6 +27,7 @@ def check(
     json_out: Json = False,
 ) -> None:
     """Each requirement of the certification with required / current / met, and an estimated date."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.certs import check_learner
 
     settings = ctx.obj
@@ -56,6 +57,7 @@ def issue(
     Prints one summary line. Exit 0 when the run did its job (also when nobody was eligible);
     exit 4 when the LEARNER named is not eligible (the unmet requirements on stderr).
     """
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.certificate_pdf import render_certificate_pdf
     from progress_cli.render.progress_bar import row_progress
     from progress_cli.services.certs import issue_certificates
@@ -95,6 +97,7 @@ def verify(
     json_out: Json = False,
 ) -> None:
     """Check signature, issuer key, expiry and revocation: VALID, EXPIRED, REVOKED or INVALID (exit 5 unless VALID)."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.certs import verify as verify_certificate
 
     settings = ctx.obj
@@ -117,6 +120,7 @@ def revoke(
     json_out: Json = False,
 ) -> None:
     """Revoke a certificate: verify then says REVOKED, and --all-eligible never re-issues it."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.certs import revoke as revoke_certificate
 
     settings = ctx.obj
@@ -138,6 +142,7 @@ def list_(
     json_out: Json = False,
 ) -> None:
     """Certificates with their status (VALID, EXPIRED, REVOKED), soonest to expire first."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.certs import list_certificates
 
     settings = ctx.obj

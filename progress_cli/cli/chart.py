@@ -25,6 +25,7 @@ def chart(
     json_out: Annotated[bool, typer.Option("--json", help="The chart's data instead of the drawing.")] = False,
 ) -> None:
     """One chart of one learner in the terminal (the same data as the reports' charts)."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.reports import learner_charts
 
     settings = ctx.obj

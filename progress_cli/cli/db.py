@@ -17,6 +17,7 @@ def info(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable output (see README).")] = False,
 ) -> None:
     """Print the backend, the schema version and the row count of every table."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.database import info_table
     from progress_cli.services.database import store_info
 
@@ -40,6 +41,7 @@ def copy(
     Graduate from SQLite to PostgreSQL (or back) without re-importing: every table is copied
     row for row in one transaction, so the copy prints the same learners, status and reports.
     """
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.progress_bar import row_progress
     from progress_cli.services.database import copy_store
 

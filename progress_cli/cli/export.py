@@ -32,7 +32,7 @@ def export(
     font: Annotated[Optional[Path], typer.Option("--font", metavar="TTF", help="PDF font for names DejaVu Sans cannot draw.")] = None,
 ) -> None:
     """Everything of one learner: events (re-importable), derived tables, and for PDF a readable record."""
-    # Services load SQLAlchemy and pandas: imported here so `progress --help` stays fast.
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services import export as service
     from progress_cli.services.output_files import write_atomic
 
@@ -60,7 +60,8 @@ def export(
 
 
 def _pdf(record: dict, *, paper: str, font: str | None) -> tuple[bytes, list[str]]:
-    from progress_cli.render.export_pdf import render_export_pdf  # fpdf2: ~0.3 s to import
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
+    from progress_cli.render.export_pdf import render_export_pdf
 
     result = render_export_pdf(record, paper=paper, font=font)
     return result.data, result.warnings

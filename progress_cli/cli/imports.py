@@ -37,6 +37,7 @@ def import_(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; errors only.")] = False,
 ) -> None:
     """Validate, de-duplicate and store events; print a summary; exit 3 if any row was rejected."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.progress_bar import file_progress
     from progress_cli.render.terminal import import_summary_table, print_unlocks
     from progress_cli.services.importing import import_files

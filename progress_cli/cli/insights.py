@@ -16,6 +16,7 @@ def insights(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable patterns, forecasts and recommendations.")] = False,
 ) -> None:
     """Learning patterns, forecasts with 80% intervals, and recommendations for one learner."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.insights import learner_insights
 
     settings = ctx.obj

@@ -19,6 +19,7 @@ def init(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable output (see README).")] = False,
 ) -> None:
     """Create the signing key pair (private key file 0600 beside the store; never printed)."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.certs import init_keys
 
     settings = ctx.obj
@@ -40,6 +41,7 @@ def show(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable output (see README).")] = False,
 ) -> None:
     """Print the public key and its did:key (and the retired keys)."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.certs import show_keys
 
     settings = ctx.obj

@@ -15,6 +15,7 @@ def learners(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable list (see README).")] = False,
 ) -> None:
     """List learners with overall progress, streak, readiness per module and last activity."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.terminal import learners_table
     from progress_cli.services.learners import list_learners
 

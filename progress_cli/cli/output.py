@@ -10,6 +10,7 @@ import typer
 
 def console(stderr: bool = False):
     """A Rich console on the current stdout/stderr (coloured only on a terminal; NO_COLOR honoured)."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False)

@@ -15,6 +15,7 @@ def recompute(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable summary.")] = False,
 ) -> None:
     """Rebuild the derived progress tables from the stored events (all learners, or some)."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.terminal import print_unlocks
     from progress_cli.services.recompute import recompute_learners, unlock_json
     from progress_cli.services.store_access import open_engine, require_learners, stored_catalog

@@ -11,7 +11,8 @@ from typer.core import TyperCommand
 
 from progress_cli.cli.output import console, emit_json
 from progress_cli.errors import NothingToDo, UsageError
-from progress_cli.reports.periods import LAST  # stdlib only: `--help` stays fast
+from progress_cli.render.report_formats import EXTENSIONS, render_report
+from progress_cli.reports.periods import LAST
 
 _OPTIONAL_VALUE = ("--week", "--month")
 
@@ -62,6 +63,7 @@ def report(
 ) -> None:
     """Weekly or monthly report: summary, time vs goal, modules, achievements, improvements,
     challenges, recommendations, next week's goals and charts."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.reports import plan_reports
 
     settings = ctx.obj
@@ -96,10 +98,8 @@ def _check_options(fmt: str, template: Path | None, paper: Paper, font: Path | N
 
 def _to_stdout(run, fmt: str, options: dict) -> None:
     """terminal, md and json reports on stdout (several learners: one after the other; JSON: an array)."""
-    from progress_cli.render.report_formats import render_report
-
     if fmt == "terminal":
-        from progress_cli.render.report_terminal import report_view
+        from progress_cli.render.report_terminal import report_view  # on use (Rich)
 
         out = console()
         for report in run:
@@ -123,8 +123,8 @@ def _to_stdout(run, fmt: str, options: dict) -> None:
 
 def _to_files(run, fmt: str, options: dict, out: Path | None, *, quiet: bool) -> None:
     """One file per learner under a directory, or the one file `--out` names."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.progress_bar import count_progress
-    from progress_cli.render.report_formats import EXTENSIONS, render_report
     from progress_cli.services.output_files import is_directory_target, report_name, write_atomic
 
     ext = EXTENSIONS[fmt]

@@ -17,6 +17,7 @@ def init(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Create the store (or upgrade it in place) and load the training catalog."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services import setup
 
     settings = ctx.obj

@@ -16,6 +16,7 @@ def status(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable dashboard (DESIGN section 8).")] = False,
 ) -> None:
     """Dashboard of one learner: progress, modules, skills, streak, this week, recommendations."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.status import learner_status
 
     settings = ctx.obj

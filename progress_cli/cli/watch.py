@@ -19,7 +19,7 @@ def watch(
     once: Annotated[bool, typer.Option("--once", help="Print what is there and exit.")] = False,
 ) -> None:
     """Follow changes as they are committed: imports, recomputes, unlocks, readiness changes, certificates."""
-    # Services import the store (SQLAlchemy, SQLModel); loaded here so `progress --help` stays fast.
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.store_access import open_engine, require_learners
     from progress_cli.services.watch import batches, follow, start_id
 
@@ -43,7 +43,8 @@ def watch(
 
 def _live(settings, learner: str | None, changes) -> None:
     """Redraw the dashboard after each batch of committed changes."""
-    from progress_cli.render.watch import FEED, live_screen, watch_view  # Rich: only on a terminal
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
+    from progress_cli.render.watch import FEED, live_screen, watch_view
     from progress_cli.services.watch import dashboard_data
 
     feed: deque = deque(maxlen=FEED)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.color import Color
 from rich.console import Group
+from rich.style import Style
 from rich.text import Text
 
 from progress_cli.render.heatmap_grid import LEVEL_GLYPHS, month_header, week_columns
-from progress_cli.render.report_text import WEEKDAYS, target_caption
+from progress_cli.render.report_text import SECTIONS, WEEKDAYS, target_caption
 from progress_cli.reports.palette import BLUE, GREY, HEAT_LEGEND, HEAT_LEVELS
 
 _PLOT_HEIGHT = 15
@@ -26,7 +28,7 @@ def progress_chart(progress: dict[str, Any], width: int) -> Group:
     days = progress["days"]
     x = list(range(1, len(days) + 1))
     fig = _figure(width, _PLOT_HEIGHT)
-    import plotext as plt
+    import plotext as plt  # ~0.12 s to import: the heatmap and empty charts need none
 
     line = [(i, d["progress"]) for i, d in zip(x, days) if d["progress"] is not None]
     target = [(i, d["target"]) for i, d in zip(x, days) if d["target"] is not None and i % 2 == 1]
@@ -50,7 +52,7 @@ def skills_chart(skills: list[dict[str, Any]], width: int) -> Group | Text:
     practised = [s for s in skills if s["current_level"] is not None]
     if not practised:
         return Text("No skill practised yet.", style="dim")
-    import plotext as plt
+    import plotext as plt  # ~0.12 s to import: the heatmap and empty charts need none
 
     fig = _figure(width, max(len(practised) + 4, 6))
     names = [s["name"] for s in practised][::-1]  # plotext draws the first bar at the bottom
@@ -68,7 +70,7 @@ def curve_chart(curve: list[dict[str, Any]], width: int) -> Group | Text:
     """Score per attempt, in attempt order."""
     if not curve:
         return Text("No scored attempts yet.", style="dim")
-    import plotext as plt
+    import plotext as plt  # ~0.12 s to import: the heatmap and empty charts need none
 
     fig = _figure(width, _PLOT_HEIGHT)
     x = [p["attempt"] for p in curve]
@@ -104,14 +106,11 @@ def _heat_cell(level: int) -> Text:
 
 
 def _style(rgb: tuple[int, int, int]):
-    from rich.color import Color
-    from rich.style import Style
-
     return Style(color=Color.from_rgb(*rgb))
 
 
 def _figure(width: int, height: int):
-    import plotext as plt
+    import plotext as plt  # ~0.12 s to import: the heatmap and empty charts need none
 
     fig = plt.figure
     fig.clear()
@@ -134,8 +133,6 @@ def _tick_positions(n: int) -> list[int]:
 
 def chart_view(kind: str, data: dict[str, Any], width: int) -> Group:
     """`progress chart KIND LEARNER`: a title line, then the chart."""
-    from progress_cli.render.report_text import SECTIONS
-
     learner = data["learner"]
     name = learner["name"] or learner["id"]
     title = Text.assemble((SECTIONS[kind], "bold"), f" · {name} ", (f"({learner['id']})", "dim"),

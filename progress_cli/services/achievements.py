@@ -12,6 +12,7 @@ from progress_cli.catalog import Achievement, Catalog
 from progress_cli.config import parse_as_of
 from progress_cli.errors import UsageError
 from progress_cli.services.learner_data import LearnerData, load_learner
+from progress_cli.services.learners import learner_figures
 from progress_cli.services.store_access import open_engine, stored_catalog
 from progress_cli.store import queries, read_connection
 from progress_cli.store.achievements import stored_unlocks
@@ -57,6 +58,7 @@ def achievement_view(catalog: Catalog, stored: list[dict], evaluated, as_of: dt.
 
 def evaluate_badges(data: LearnerData, analysis) -> dict[str, list]:
     """Earned and in-progress achievements of the learner as of `data.as_of`."""
+    # pandas (~0.3 s): `leaderboard` answers from the stored unlocks without it (DESIGN 9)
     from progress_cli.analytics.achievements import current_overrides, evaluate
 
     evaluated = evaluate(analysis.prepared, data.catalog.achievements, current_overrides(analysis))
@@ -89,7 +91,6 @@ def learner_achievements(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str |
 def leaderboard(db: str, *, tz: ZoneInfo, by: str = "points", period: str = "all", module: str | None = None,
                 as_of: str | None = None) -> dict[str, Any]:
     """Competition ranking (1, 1, 3), ties listed by learner_id."""
-    from progress_cli.services.learners import learner_figures
 
     if by not in RANKINGS:
         raise UsageError(f"--by must be one of {', '.join(RANKINGS)}")

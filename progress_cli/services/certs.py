@@ -23,11 +23,14 @@ from sqlalchemy.exc import IntegrityError
 
 from progress_cli.catalog import Catalog
 from progress_cli.certs import codes, issuing, keys
-from progress_cli.certs.eligibility import Eligibility, Figures, check, estimate
+from progress_cli.certs.credential import build_credential, sign
+from progress_cli.certs.eligibility import TREND_WEEKS, Eligibility, Figures, check, estimate
+from progress_cli.certs.figures import figures_by_learner
 from progress_cli.certs.issuing import IssueOutcome, from_text, to_text
-from progress_cli.certs.register import iso
+from progress_cli.certs.register import iso, listing, summary
 from progress_cli.certs.validity import expired
-from progress_cli.config import parse_as_of
+from progress_cli.certs.verify import Registered, not_found, token_in_pdf, verdict_json, verify_token
+from progress_cli.config import default_db, parse_as_of
 from progress_cli.errors import ProgressError, UsageError
 from progress_cli.services.output_files import certificate_paths, remove_quietly, write_atomic
 from progress_cli.services.store_access import open_engine, require_learners, store_exists, stored_catalog
@@ -55,8 +58,6 @@ def keys_dir(db: str) -> Path:
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         store_path = Path(url.database)
         return store_path.with_name(store_path.name + ".keys")
-    from progress_cli.config import default_db
-
     digest = hashlib.sha256(url.render_as_string(hide_password=True).encode("utf-8")).hexdigest()[:16]
     return Path(default_db()).parent / "keys" / f"{url.get_backend_name()}-{digest}"
 
@@ -161,8 +162,8 @@ def _signer(engine: Engine, directory: Path) -> keys.Signer:
 def _figures(engine: Engine, catalog: Catalog, learner_ids: list[str], tz: ZoneInfo,
              moments: list[dt.datetime]) -> list[dict[str, Figures]]:
     """For each moment, learner_id -> Figures, computed from the events (a batch of learners at a time)."""
+    # pandas (~0.3 s): cert list, verify, revoke and keys need no analytics
     from progress_cli.analytics import analyze
-    from progress_cli.certs.figures import figures_by_learner
     from progress_cli.services.frames import events_frame
 
     out: list[dict[str, Figures]] = [{} for _ in moments]
@@ -178,8 +179,6 @@ def _figures(engine: Engine, catalog: Catalog, learner_ids: list[str], tz: ZoneI
 def check_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
     """`cert check`: each requirement with required / current / met, the certificate progress,
     an estimated date of eligibility, and the learner's latest certificate."""
-    from progress_cli.certs.eligibility import TREND_WEEKS
-    from progress_cli.certs.register import summary
 
     engine = open_engine(db)
     require_learners(engine, [learner_id])
@@ -309,7 +308,6 @@ def _issue_one(run: _Run, outcome: IssueOutcome, learner_id: str, name: str | No
 def _write_new(run: _Run, conn, learner_id: str, name: str | None, result: Eligibility, figures: Figures,
                latest: dict | None, written: list[Path]) -> dict | None:
     """Create, store and write one certificate inside the learner's transaction; None if the slot was taken."""
-    from progress_cli.certs.credential import build_credential, sign
 
     code = codes.new_code()
     while store.certificate_by(conn, code=code) is not None:  # 60 random bits: never in practice
@@ -343,7 +341,6 @@ def _write_new(run: _Run, conn, learner_id: str, name: str | None, result: Eligi
 # --------------------------------------------------------------------------- verify, revoke, list
 
 def _lookup(conn) -> Callable[[str], Any]:
-    from progress_cli.certs.verify import Registered
 
     def lookup(credential_id: str):
         row = store.certificate_by(conn, certificate_id=credential_id.removeprefix("urn:uuid:"))
@@ -362,7 +359,6 @@ def verify(db: str, target: str, *, tz: ZoneInfo, as_of: str | None = None, issu
     names. With `issuer` (a did:key), only that issuer is trusted and the store is not read.
     A code is looked up in the store.
     """
-    from progress_cli.certs.verify import not_found, verdict_json, verify_token
 
     moment = parse_as_of(as_of, tz)
     path = Path(target)
@@ -388,7 +384,6 @@ def verify(db: str, target: str, *, tz: ZoneInfo, as_of: str | None = None, issu
 
 
 def _token_from_file(path: Path) -> str:
-    from progress_cli.certs.verify import token_in_pdf
 
     try:
         data = path.read_bytes()
@@ -429,7 +424,6 @@ def list_certificates(db: str, *, tz: ZoneInfo, as_of: str | None = None,
                       expiring_within: int | None = None) -> list[dict[str, Any]]:
     """`cert list`: every certificate with its status as of `as_of`, soonest to expire first;
     with `expiring_within`, the valid, not renewed ones expiring within that many days."""
-    from progress_cli.certs.register import listing
 
     if expiring_within is not None and expiring_within < 0:
         raise UsageError("--expiring-within: a number of days >= 0")

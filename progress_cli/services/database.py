@@ -6,7 +6,9 @@ from typing import Any, Callable
 
 from sqlalchemy import Engine, inspect
 
+from progress_cli.certs.keys import copy_private_keys
 from progress_cli.errors import StoreError
+from progress_cli.services.certs import keys_dir
 from progress_cli.services.store_access import store_exists
 from progress_cli.store import create_store_engine, open_store, read_connection, write_transaction
 from progress_cli.store.migrations import applied_versions
@@ -46,8 +48,6 @@ def copy_store(source_db: str, target_db: str, *,
     callback that is given the rows copied as they go. The private signing keys kept beside the
     source are copied beside the target, so the copy can go on issuing certificates.
     """
-    from progress_cli.certs.keys import copy_private_keys
-    from progress_cli.services.certs import keys_dir
 
     source, target = open_store(source_db), open_store(target_db)
     try:

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from progress_cli.analytics.insights import LearnerView, completion_forecasts, current_plateaus, peak_times
+from progress_cli.analytics.insights import learner_insights as compute
+from progress_cli.analytics.recommend import learner_recommendations, ranked
+from progress_cli.services.learner_data import load_learner
+
 MIN_RECOMMENDATIONS = 3
 
 
@@ -19,8 +24,6 @@ class Insights:
 
 def learner_insights(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> Insights:
     """Everything `insights` shows, computed from the learner's events as of `as_of`."""
-    from progress_cli.analytics.insights import learner_insights as compute
-    from progress_cli.services.learner_data import load_learner
 
     data = load_learner(db, learner_id, tz=tz, as_of=as_of)
     analysis = data.analyze()
@@ -42,7 +45,6 @@ def status_extras(analysis, learner_id: str) -> dict[str, Any]:
     """What `status` takes from the forecasts and patterns (no curve fitting, no scipy):
     predicted_completion_date (the completion forecast's estimate), the skills on a plateau
     now, and the peak hours."""
-    from progress_cli.analytics.insights import LearnerView, completion_forecasts, current_plateaus, peak_times
 
     if learner_id not in set(analysis.prepared.learners):  # no events at all: nothing to read
         return {"predicted_completion_date": None, "plateaus": [], "peak_hours": []}
@@ -58,8 +60,6 @@ def _with_status_rules(found: list[dict], catalog, analysis, learner_id: str) ->
     """The pattern-derived recommendations, topped up to 3 from the rules `status` uses."""
     if len(found) >= MIN_RECOMMENDATIONS:
         return found
-    from progress_cli.analytics.recommend import learner_recommendations, ranked
-
     extra = learner_recommendations(analysis, catalog, [learner_id])[learner_id]
     targets = {(r["module_id"], r["skill"]) for r in found if r["module_id"] or r["skill"]}
     out = list(found)

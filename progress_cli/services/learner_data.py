@@ -25,19 +25,21 @@ class LearnerData:
     tz: ZoneInfo
 
     def analyze(self, as_of: dt.datetime | None = None):
-        from progress_cli.analytics import analyze
+        from progress_cli.analytics import analyze  # pandas: see load_learner
 
         return analyze(self.events, self.catalog, self.tz.key, as_of or self.as_of)
 
     def skills_as_of(self, as_of: dt.datetime):
         """Only the skill_progress frame as of another time (a full analysis costs more)."""
-        from progress_cli.analytics import prepare_events, skill_progress
+        from progress_cli.analytics import prepare_events, skill_progress  # pandas: see load_learner
 
         return skill_progress(prepare_events(self.events, self.catalog, self.tz.key, as_of))
 
 
 def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> LearnerData:
     """Events, name, catalog and unlocks of one learner; an unknown id suggests close ones."""
+    # pandas (~0.3 s) only here: `leaderboard` imports this module (through services.achievements)
+    # and answers without it (DESIGN 9)
     from progress_cli.services.frames import events_frame
 
     moment = parse_as_of(as_of, tz)

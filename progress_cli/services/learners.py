@@ -80,6 +80,7 @@ def _stored(conn) -> tuple[dict, dict]:
 
 
 def _computed(conn, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime) -> tuple[dict, dict]:
+    # pandas (~0.3 s) only for a past --as-of: without it `learners` reads the stored tables (DESIGN 9)
     from progress_cli.analytics import analyze
     from progress_cli.services.frames import events_frame, records
 

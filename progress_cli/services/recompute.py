@@ -14,7 +14,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, delete, select
 
+from progress_cli.analytics import analyze, next_milestone
+from progress_cli.analytics.achievements import current_overrides, evaluate
 from progress_cli.catalog import Catalog
+from progress_cli.services.frames import events_frame, records
 from progress_cli.store import activity, queries, write_transaction
 from progress_cli.store.achievements import EARNED
 from progress_cli.store.derived import (
@@ -93,8 +96,6 @@ def _record_changes(conn: Connection, unlocked: list[dict], before: dict, after:
 
 def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: ZoneInfo,
                  as_of: dt.datetime) -> list[dict[str, Any]]:
-    from progress_cli.analytics import analyze, next_milestone
-    from progress_cli.services.frames import events_frame, records
 
     if not rows:
         return []
@@ -123,7 +124,6 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
 
 def _store_unlocks(conn: Connection, result, catalog: Catalog, as_of: dt.datetime) -> list[dict[str, Any]]:
     """Insert achievements earned for the first time; earlier unlocks are never touched."""
-    from progress_cli.analytics.achievements import current_overrides, evaluate
 
     if not catalog.achievements:
         return []

@@ -14,9 +14,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from progress_cli.analytics import analyze, next_milestone
+from progress_cli.analytics.achievements import current_overrides, evaluate
 from progress_cli.catalog import Catalog
 from progress_cli.config import parse_as_of
+from progress_cli.reports.build import ReportInputs, build_reports
+from progress_cli.reports.charts import chart_data
 from progress_cli.reports.periods import Period, report_moment, resolve_period
+from progress_cli.services.achievements import achievement_view, upcoming_milestones
+from progress_cli.services.frames import events_frame, records
 from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
 from progress_cli.store import queries, read_connection
 from progress_cli.store.achievements import stored_unlocks
@@ -50,8 +56,6 @@ class ReportRun:
             engine.dispose()
 
     def _batch(self, engine: Engine, catalog: Catalog, learner_ids: list[str]) -> list[dict[str, Any]]:
-        from progress_cli.analytics import analyze
-        from progress_cli.reports.build import ReportInputs, build_reports
 
         frame, names = _events(engine, learner_ids)
         now = analyze(frame, catalog, self.tz.key, self.moment)
@@ -96,11 +100,6 @@ def period_awards(engine: Engine, catalog: Catalog, learner_ids: list[str], peri
     """
     if not catalog.achievements:
         return {}
-    from progress_cli.analytics import next_milestone
-    from progress_cli.analytics.achievements import current_overrides, evaluate
-    from progress_cli.services.achievements import achievement_view, upcoming_milestones
-    from progress_cli.services.frames import records
-
     evaluated = evaluate(now.prepared, catalog.achievements, current_overrides(now))
     per_learner: dict[str, _Rows] = {}
     for row in evaluated.itertuples():  # once for the batch: per-learner frames cost ~10 ms each
@@ -134,8 +133,6 @@ class _Rows(list):
 
 def learner_charts(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
     """{"learner": {"id", "name"}, "as_of", "progress", "skills", "heatmap", "curve"} of one learner."""
-    from progress_cli.analytics import analyze
-    from progress_cli.reports.charts import chart_data
 
     moment = parse_as_of(as_of, tz)
     engine = open_engine(db)
@@ -151,7 +148,6 @@ def learner_charts(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
 
 
 def _events(engine: Engine, learner_ids: list[str]):
-    from progress_cli.services.frames import events_frame
 
     with read_connection(engine) as conn:
         rows = queries.live_events(conn, learner_ids=learner_ids)

@@ -6,7 +6,11 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from progress_cli.analytics import next_milestone
+from progress_cli.analytics.recommend import learner_recommendations
 from progress_cli.services.achievements import evaluate_badges, upcoming_milestones
+from progress_cli.services.frames import records
+from progress_cli.services.insights import status_extras
 from progress_cli.services.learner_data import load_learner
 from progress_cli.store.models import iso_time
 
@@ -16,8 +20,6 @@ RECENT_DAYS = 7
 
 def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
     """Everything `status` shows, computed from the learner's events as of `as_of`."""
-    from progress_cli.analytics.recommend import learner_recommendations
-    from progress_cli.services.frames import records
 
     data = load_learner(db, learner_id, tz=tz, as_of=as_of)
     catalog, moment, name = data.catalog, data.as_of, data.name
@@ -31,8 +33,6 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
     modules = [_module(m, module_skills) for m in records(now.modules, now.modules.columns)]
     week = records(now.weekly.tail(1), now.weekly.columns)
     badges = evaluate_badges(data, now)
-    from progress_cli.services.insights import status_extras
-
     extras = status_extras(now, learner_id)  # the completion forecast, plateaus, peak hours
     earned = [{k: a[k] for k in ("id", "name", "type", "points", "earned_at")} for a in badges["earned"]]
     week_ago = (moment - dt.timedelta(days=RECENT_DAYS)).astimezone(dt.timezone.utc)
@@ -75,7 +75,6 @@ def _one(rows: list[dict]) -> dict:
 
 
 def _skill(row: dict) -> dict:
-    from progress_cli.analytics import next_milestone
 
     milestone = next_milestone(row["next_level"], row["next_threshold"], row["attempts_needed"])
     return {k: row.get(k) for k in ("skill", "current_level", "improvement_rate", "consistency", "mastery", "level")} | {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -38,7 +39,6 @@ def stored_catalog(engine: Engine) -> Catalog:
 
 def require_learners(engine: Engine, learner_ids: list[str]) -> None:
     """Raise UnknownLearner, suggesting the closest ids, for an id the store does not have."""
-    import difflib
 
     with read_connection(engine) as conn:
         known = queries.learner_ids(conn)

@@ -8,8 +8,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from progress_cli.services.learners import list_learners
-from progress_cli.services.status import learner_status
 from progress_cli.store import activity, read_connection
 
 
@@ -50,6 +48,10 @@ def follow(engine: Engine, since: int, *, learner_id: str | None, interval: floa
 
 def dashboard_data(db: str, learner_id: str | None, *, tz: ZoneInfo) -> dict[str, Any]:
     """What the live view shows above the feed: {"status": ...} of one learner, or {"learners": [...]}."""
+    # status imports pandas (~0.3 s); the JSON stream never calls this
+    from progress_cli.services.learners import list_learners
+    from progress_cli.services.status import learner_status
+
     if learner_id:
         return {"status": learner_status(db, learner_id, tz=tz)}
     return {"learners": list_learners(db, tz=tz)}
