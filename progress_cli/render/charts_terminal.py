@@ -27,9 +27,7 @@ def progress_chart(progress: dict[str, Any], width: int) -> Group:
     """The daily progress line and the target as a dotted line (a terminal's dashes)."""
     days = progress["days"]
     x = list(range(1, len(days) + 1))
-    fig = _figure(width, _PLOT_HEIGHT)
-    import plotext as plt  # ~0.12 s to import: the heatmap and empty charts need none
-
+    plt, fig = plot_figure(width, _PLOT_HEIGHT)
     line = [(i, d["progress"]) for i, d in zip(x, days) if d["progress"] is not None]
     target = [(i, d["target"]) for i, d in zip(x, days) if d["target"] is not None and i % 2 == 1]
     if target:
@@ -44,7 +42,7 @@ def progress_chart(progress: dict[str, Any], width: int) -> Group:
         caption.append_text(Text.assemble(("┈ ", _style(GREY)), target_caption(progress)))
     else:
         caption.append("(no target line: the catalog sets no target date)")
-    return Group(_built(fig), caption)
+    return Group(plotted(fig), caption)
 
 
 def skills_chart(skills: list[dict[str, Any]], width: int) -> Group | Text:
@@ -52,15 +50,13 @@ def skills_chart(skills: list[dict[str, Any]], width: int) -> Group | Text:
     practised = [s for s in skills if s["current_level"] is not None]
     if not practised:
         return Text("No skill practised yet.", style="dim")
-    import plotext as plt  # ~0.12 s to import: the heatmap and empty charts need none
-
-    fig = _figure(width, max(len(practised) + 4, 6))
+    plt, fig = plot_figure(width, max(len(practised) + 4, 6))
     names = [s["name"] for s in practised][::-1]  # plotext draws the first bar at the bottom
     levels = [s["current_level"] for s in practised][::-1]
     fig.draw(fig.bar(names, levels, orientation="h", marker=plt.marker("full", BLUE), width=0.6))
     fig.ruler("x").lim(0, 100).ticks([0, 25, 50, 75, 100])
     unpractised = [s["name"] for s in skills if s["current_level"] is None]
-    parts: list = [_built(fig)]
+    parts: list = [plotted(fig)]
     if unpractised:
         parts.append(Text(f"not practised yet: {', '.join(unpractised)}", style="dim"))
     return Group(*parts)
@@ -70,16 +66,14 @@ def curve_chart(curve: list[dict[str, Any]], width: int) -> Group | Text:
     """Score per attempt, in attempt order."""
     if not curve:
         return Text("No scored attempts yet.", style="dim")
-    import plotext as plt  # ~0.12 s to import: the heatmap and empty charts need none
-
-    fig = _figure(width, _PLOT_HEIGHT)
+    plt, fig = plot_figure(width, _PLOT_HEIGHT)
     x = [p["attempt"] for p in curve]
     signal = fig.signal(x, [p["score"] for p in curve], marker=plt.marker("braille", BLUE))
     fig.draw(signal.lines() if len(curve) > 1 else signal)
     fig.ruler("y").lim(0, 100).ticks([0, 25, 50, 75, 100])
     positions = _tick_positions(len(curve))
     fig.ruler("x").lim(1, max(len(curve), 2)).ticks(positions, [str(p) for p in positions])
-    return Group(_built(fig), Text(f"{len(curve)} scored attempts, oldest first", style="dim"))
+    return Group(plotted(fig), Text(f"{len(curve)} scored attempts, oldest first", style="dim"))
 
 
 def heatmap_chart(heatmap: dict[str, Any]) -> Group:
@@ -109,7 +103,8 @@ def _style(rgb: tuple[int, int, int]):
     return Style(color=Color.from_rgb(*rgb))
 
 
-def _figure(width: int, height: int):
+def plot_figure(width: int, height: int):
+    """(plotext, its cleared figure) sized width x height characters (also for `insights`)."""
     import plotext as plt  # ~0.12 s to import: the heatmap and empty charts need none
 
     fig = plt.figure
@@ -117,10 +112,11 @@ def _figure(width: int, height: int):
     plt.terminal.limit(False, False)  # size from plot_size, not from the real terminal
     fig.plot_size(max(width, 30), height)
     fig.theme("simple")
-    return fig
+    return plt, fig
 
 
-def _built(fig) -> Text:
+def plotted(fig) -> Text:
+    """The figure as Rich text (plotext's colours mapped to what the terminal has)."""
     return Text.from_ansi(fig.build().string())
 
 
