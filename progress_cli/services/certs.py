@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
+from progress_cli import config
 from progress_cli.catalog import Catalog
 from progress_cli.certs import codes, issuing, keys
 from progress_cli.certs.credential import build_credential, sign
@@ -30,7 +31,7 @@ from progress_cli.certs.issuing import IssueOutcome, from_text, to_text
 from progress_cli.certs.register import iso, listing, summary
 from progress_cli.certs.validity import expired
 from progress_cli.certs.verify import Registered, not_found, token_in_pdf, verdict_json, verify_token
-from progress_cli.config import default_db, parse_as_of
+from progress_cli.config import parse_as_of
 from progress_cli.errors import ProgressError, UsageError
 from progress_cli.services.output_files import certificate_paths, remove_quietly, write_atomic
 from progress_cli.services.store_access import open_engine, require_learners, store_exists, stored_catalog
@@ -59,7 +60,7 @@ def keys_dir(db: str) -> Path:
         store_path = Path(url.database)
         return store_path.with_name(store_path.name + ".keys")
     digest = hashlib.sha256(url.render_as_string(hide_password=True).encode("utf-8")).hexdigest()[:16]
-    return Path(default_db()).parent / "keys" / f"{url.get_backend_name()}-{digest}"
+    return Path(config.default_db()).parent / "keys" / f"{url.get_backend_name()}-{digest}"
 
 
 def _certification(catalog: Catalog):
