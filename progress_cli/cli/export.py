@@ -10,7 +10,6 @@ import typer
 
 from progress_cli.cli.report import Paper
 from progress_cli.errors import UsageError
-from progress_cli.render.report_formats import json_text
 
 
 class ExportFormat(str, Enum):
@@ -33,6 +32,7 @@ def export(
 ) -> None:
     """Everything of one learner: events (re-importable), derived tables, and for PDF a readable record."""
     # on use, not at import: `--help` stays fast (see cli/__init__.py)
+    from progress_cli.render.report_formats import json_text
     from progress_cli.services import export as service
     from progress_cli.services.output_files import write_atomic
 

@@ -11,7 +11,6 @@ from typer.core import TyperCommand
 
 from progress_cli.cli.output import console, emit_json
 from progress_cli.errors import NothingToDo, UsageError
-from progress_cli.render.report_formats import EXTENSIONS, render_report
 from progress_cli.reports.periods import LAST
 
 _OPTIONAL_VALUE = ("--week", "--month")
@@ -98,6 +97,9 @@ def _check_options(fmt: str, template: Path | None, paper: Paper, font: Path | N
 
 def _to_stdout(run, fmt: str, options: dict) -> None:
     """terminal, md and json reports on stdout (several learners: one after the other; JSON: an array)."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
+    from progress_cli.render.report_formats import render_report
+
     if fmt == "terminal":
         from progress_cli.render.report_terminal import report_view  # on use (Rich)
 
@@ -125,6 +127,7 @@ def _to_files(run, fmt: str, options: dict, out: Path | None, *, quiet: bool) ->
     """One file per learner under a directory, or the one file `--out` names."""
     # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.progress_bar import count_progress
+    from progress_cli.render.report_formats import EXTENSIONS, render_report
     from progress_cli.services.output_files import is_directory_target, report_name, write_atomic
 
     ext = EXTENSIONS[fmt]
