@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, MetaData, select
 
 from progress_cli.ingest.reader import EXPORT_FORMAT
+from progress_cli.json_output import to_json
 from progress_cli.services.output_files import is_directory_target, safe_id, write_atomic
 from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
 from progress_cli.store import queries, read_connection
@@ -67,9 +68,7 @@ def write_export(db: str, learner_id: str, fmt: str, out: Path | None, *, tz: Zo
     stem = f"{safe_id(learner_id)}-export"
     if fmt == "json":
         path = _file_target(out, stem, "json")
-        from progress_cli.render.report_formats import json_text
-
-        write_atomic(path, json_text(learner_data(db, learner_id)))
+        write_atomic(path, to_json(learner_data(db, learner_id)) + "\n")
         return ExportResult(path)
     if fmt == "csv":
         files = csv_files(learner_data(db, learner_id))
@@ -176,7 +175,7 @@ def _cell(value: Any, as_json: bool = False) -> str:
     if value is None:
         return ""
     if as_json:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return to_json(value, indent=None, compact=True)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
