@@ -120,7 +120,7 @@ def import_files(
 ) -> ImportSummary:
     """Import each file in its own transaction; `on_start(path, size)` returns a byte callback."""
     if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+        raise UsageError(f"no import format {fmt!r}: formats are {', '.join(FORMATS)}")
     for path in paths:  # refuse a bad file before anything is written
         check_file(path)
     shared_log = RejectsLog(rejects, enabled=not dry_run) if rejects else None
