@@ -61,5 +61,5 @@ def parse_as_of(value: str | None, tz: ZoneInfo, now: dt.datetime | None = None)
             return dt.datetime.combine(day, dt.time.max, tzinfo=tz)
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ProgressError(f"--as-of: not a date or time: {value!r} (use YYYY-MM-DD)") from None
+        raise ProgressError(f"not a date or time: {value!r} (use YYYY-MM-DD)") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)

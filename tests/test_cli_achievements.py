@@ -115,4 +115,5 @@ def test_leaderboard_ties_share_a_rank_and_list_by_id(cli, tmp_path):
     assert [(r["rank"], r["learner_id"]) for r in by_progress] == [(1, "amy"), (2, "kim"), (2, "zed"), (4, "lou")]
     week = cli.json("leaderboard", "--period", "week", "--as-of", "2026-03-31")["rows"]
     assert {r["value"] for r in week} == {0.0}  # nothing earned in the week of 31 March
-    assert "--by must be one of" in cli("leaderboard", "--by", "speed", code=2).stderr
+    refused = cli("leaderboard", "--by", "speed", code=2).stderr
+    assert "'--by'" in refused and "'speed' is not one of 'points', 'progress', 'streak'" in refused

@@ -29,7 +29,7 @@ ROOT = "progress_cli"
 PACKAGE_DIR = Path(progress_cli.__file__).resolve().parent
 
 RANKS = {
-    "errors": 0, ROOT: 0,  # ROOT: the package's own __init__ (the version)
+    "errors": 0, "json_output": 0, ROOT: 0,  # ROOT: the package's own __init__ (the version)
     "catalog": 1, "config": 1,
     "store": 2, "reports": 2, "analytics": 2, "ingest": 2, "certs": 2,
     "services": 3,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import typer
+
+from progress_cli.json_output import to_json
 
 
 def console(stderr: bool = False):
@@ -17,4 +18,5 @@ def console(stderr: bool = False):
 
 
 def emit_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """`data` on stdout as the `--json` output of a command (indented; see `json_output`)."""
+    typer.echo(to_json(data))

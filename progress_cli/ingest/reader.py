@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
 from progress_cli.catalog import XapiMapping
-from progress_cli.errors import InputFileError
+from progress_cli.errors import InputFileError, UnknownFormat
 from progress_cli.ingest import sources
 from progress_cli.ingest.record import RowRejected, normalize
 from progress_cli.ingest.xapi import Skip, Void, is_statement_like, statement_to_row, unwrap
@@ -65,7 +65,7 @@ def detect_format(path: Path, head: str) -> str:
     text = head.lstrip()
     if text[:1] not in ("[", "{"):
         if path.suffix.lower() in (".json", ".jsonl", ".ndjson"):
-            raise InputFileError(f"{path}: does not start with JSON; use --format to say what it is")
+            raise UnknownFormat(f"{path}: does not start with JSON, so its format cannot be told")
         return "csv"
     try:
         first = _first_object(path)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
-import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from progress_cli.json_output import to_json
 
 FORMATS = ("terminal", "md", "pdf", "json")
 EXTENSIONS = {"terminal": "txt", "md": "md", "pdf": "pdf", "json": "json"}
@@ -33,14 +34,10 @@ def render_report(report: dict[str, Any], fmt: str, *, template: str | None = No
         result = render_report_pdf(report, paper=paper, font=font)
         return Rendered(result.data, result.warnings)
     if fmt == "json":
-        return Rendered(json_text(report))
+        return Rendered(to_json(report) + "\n")
     if fmt == "terminal":
         return Rendered(terminal_text(report))
     raise ValueError(f"unknown format {fmt!r}")
-
-
-def json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
 def terminal_text(report: dict[str, Any], width: int = TEXT_WIDTH) -> str:

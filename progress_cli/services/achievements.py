@@ -93,16 +93,16 @@ def leaderboard(db: str, *, tz: ZoneInfo, by: str = "points", period: str = "all
     """Competition ranking (1, 1, 3), ties listed by learner_id."""
 
     if by not in RANKINGS:
-        raise UsageError(f"--by must be one of {', '.join(RANKINGS)}")
+        raise UsageError(f"cannot rank by {by!r}: rankings are {', '.join(RANKINGS)}")
     if period not in PERIODS:
-        raise UsageError(f"--period must be one of {', '.join(PERIODS)}")
+        raise UsageError(f"no leaderboard period {period!r}: periods are {', '.join(PERIODS)}")
     moment = parse_as_of(as_of, tz)
     engine = open_engine(db)
     catalog = stored_catalog(engine)
     if module is not None and catalog.module(module) is None:
         with read_connection(engine) as conn:
             if module not in set(conn.execute(select(queries.MODULES.c.module_id)).scalars()):
-                raise UsageError(f"--module: no module {module!r} in the catalog or the events")
+                raise UsageError(f"no module {module!r} in the catalog or the events")
     figures = learner_figures(engine, catalog, tz, as_of and moment)
     with read_connection(engine) as conn:
         unlocks = stored_unlocks(conn)

@@ -243,7 +243,7 @@ def issue_certificates(db: str, *, learner_id: str | None, out_dir: Path, tz: Zo
     created on the first certificate issued.
     """
     if renew_before_days is not None and renew_before_days < 0:
-        raise UsageError("--renew-before: a number of days >= 0")
+        raise UsageError(f"a renewal window is a number of days >= 0, not {renew_before_days}")
     engine = open_engine(db)
     if learner_id is not None:
         require_learners(engine, [learner_id])
@@ -371,7 +371,7 @@ def verify(db: str, target: str, *, tz: ZoneInfo, as_of: str | None = None, issu
         return verdict_json(verdict, as_of=moment, source=target, store_used=False)
     if issuer is not None or not store_exists(db):
         raise ProgressError(f"a verification code is looked up in the store that issued it; no store at {db} "
-                            "(point --db at it, or verify the .jwt or PDF file)")
+                            "(use that store, or verify the .jwt or PDF file)")
     engine = open_engine(db)
     with read_connection(engine) as conn:
         trusted = {r["did"] for r in store.signing_keys(conn)}
@@ -401,7 +401,7 @@ def _token_from_file(path: Path) -> str:
 def revoke(db: str, code_or_id: str, *, reason: str) -> dict[str, Any]:
     """`cert revoke`: mark a certificate revoked (once; revoking again changes nothing)."""
     if not reason.strip():
-        raise UsageError("--reason must say why the certificate is revoked")
+        raise UsageError("a revocation needs a reason: say why the certificate is revoked")
     code = codes.normalize_code(code_or_id)
     engine = open_engine(db)
     with write_transaction(engine) as conn:
@@ -427,7 +427,7 @@ def list_certificates(db: str, *, tz: ZoneInfo, as_of: str | None = None,
     with `expiring_within`, the valid, not renewed ones expiring within that many days."""
 
     if expiring_within is not None and expiring_within < 0:
-        raise UsageError("--expiring-within: a number of days >= 0")
+        raise UsageError(f"an expiry window is a number of days >= 0, not {expiring_within}")
     moment = parse_as_of(as_of, tz)
     engine = open_engine(db)
     with read_connection(engine) as conn:

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, MetaData, select
 
 from progress_cli.config import parse_as_of
 from progress_cli.ingest.reader import EXPORT_FORMAT
+from progress_cli.json_output import to_json
 from progress_cli.services.output_files import is_directory_target, safe_id, write_atomic
 from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
 from progress_cli.store import queries, read_connection
@@ -161,7 +162,7 @@ def _cell(value: Any, as_json: bool = False) -> str:
     if value is None:
         return ""
     if as_json:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return to_json(value, indent=None, compact=True)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

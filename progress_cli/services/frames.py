@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any, Iterable
 
@@ -11,6 +10,7 @@ import pandas as pd
 
 from progress_cli.analytics.rows import column
 from progress_cli.store.models import STORED_TIME
+from progress_cli.json_output import to_json
 from progress_cli.store.queries import EVENT_FRAME_COLUMNS
 
 _TS_FORMAT = STORED_TIME
@@ -45,7 +45,7 @@ def values(series: pd.Series, *, as_date: bool = False, as_json: bool = False) -
         text = series.dt.tz_convert("UTC").dt.strftime(_TS_FORMAT)
         return text.astype(object).where(text.notna(), None).tolist()
     if as_json:
-        return [None if v is None else json.dumps(list(v), ensure_ascii=False) for v in series]
+        return [None if v is None else to_json(list(v), indent=None) for v in series]
     return column(series)
 
 

@@ -7,7 +7,6 @@ one transaction, so readers see either the old figures or the new ones.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ from sqlalchemy import Connection, Engine, delete, select
 from progress_cli.analytics import analyze, next_milestone
 from progress_cli.analytics.achievements import current_overrides, evaluate
 from progress_cli.catalog import Catalog
+from progress_cli.json_output import to_json
 from progress_cli.services.frames import events_frame, records
 from progress_cli.store import activity, queries, write_transaction
 from progress_cli.store.achievements import EARNED
@@ -111,7 +111,7 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
     bulk_insert(conn, ModuleProgress.__table__, records(modules, [c.key for c in ModuleProgress.__table__.columns]))
     skills = result.skills.copy()
     skills["next_milestone"] = [
-        None if m is None else json.dumps(m)
+        None if m is None else to_json(m, indent=None, ascii_only=True)
         for m in map(next_milestone, skills["next_level"], skills["next_threshold"], skills["attempts_needed"])]
     bulk_insert(conn, SkillProgress.__table__, records(skills, [c.key for c in SkillProgress.__table__.columns]))
     days = result.daily

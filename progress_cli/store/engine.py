@@ -40,7 +40,7 @@ def create_store_engine(db: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise StoreError(f"--db: not a path or a database URL: {db}") from None
+        raise StoreError(f"the store {db!r} is neither a path nor a database URL") from None
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         try:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
