@@ -1,0 +1,45 @@
+"""`progress import`: tab-separated files, `--map` checks, and what happens to an old rejects
+file (issue 13). Nothing here depends on the backend: SQLite only."""
+
+import json
+
+import pytest
+
+from tests.conftest import write_jsonl
+
+HEADER = ["event_id", "learner_id", "module_id", "type", "timestamp", "score"]
+ROWS = [["t1", "ana", "m", "attempt", "2026-05-01T10:00:00Z", "71.5"],
+        ["t2", "ana", "m", "attempt", "2026-05-01T10:05:00Z", "80"],
+        ["t3", "ben", "m", "task_completed", "2026-05-01T11:00:00Z", ""]]
+
+
+def tab_separated(path, rows=ROWS):
+    path.write_text("\n".join("\t".join(cells) for cells in [HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+# Tab-separated values ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["e.tsv", "e.tab", "e.txt", "export"])
+def test_a_tab_separated_file_is_read_with_tabs(cli, sql, tmp_path, name):
+    """By extension (.tsv, .tab), else by a header with tabs and no commas."""
+    path = tab_separated(tmp_path / name)
+    out = cli.json("import", path)["files"][0]
+    assert (out["format"], out["read"], out["inserted"], out["rejected"]) == ("csv", 3, 3, 0)
+    assert sql("select event_id, learner_id, score from events order by event_id") == [
+        ("t1", "ana", 71.5), ("t2", "ana", 80.0), ("t3", "ben", None)]
+
+
+def test_format_csv_on_a_tsv_file_still_splits_on_tabs(cli, tmp_path):
+    out = cli.json("import", tab_separated(tmp_path / "e.tsv"), "--format", "csv")["files"][0]
+    assert (out["inserted"], out["rejected"]) == (3, 0)
+
+
+def test_a_comma_file_whose_values_hold_tabs_stays_comma_separated(cli, sql, tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text('learner_id,learner_name,module_id,type,timestamp\nana,"Ana\tMaria",m,session_start,2026-05-01T10:00:00Z\n',
+                    encoding="utf-8")
+    out = cli.json("import", path)["files"][0]
+    assert (out["inserted"], out["rejected"]) == (1, 0)
+    assert sql("select learner_id, module_id from events") == [("ana", "m")]
