@@ -43,3 +43,20 @@ def test_a_comma_file_whose_values_hold_tabs_stays_comma_separated(cli, sql, tmp
     out = cli.json("import", path)["files"][0]
     assert (out["inserted"], out["rejected"]) == (1, 0)
     assert sql("select learner_id, module_id from events") == [("ana", "m")]
+
+
+# --map FIELD=COLUMN -------------------------------------------------------------------------------
+
+FIELD_NAMES = ("event_id, learner_id, learner_name, session_id, module_id, task_id, skill, type, timestamp, "
+               "score, duration_s, difficulty, metadata")
+
+
+def test_map_to_an_unknown_field_is_a_usage_error_naming_the_fields(cli, sql, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("uid,module_id,type,timestamp\ns1,m,session_start,2026-05-01T10:00:00Z\n", encoding="utf-8")
+    result = cli("import", path, "--map", "learner=uid", code=2)
+    assert "'learner'" in result.stderr and FIELD_NAMES in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert sql("select count(*) from events") == [(0,)]
+    assert not (tmp_path / "p.csv.rejects.jsonl").exists()
+    assert cli.json("import", path, "--map", "learner_id=uid")["files"][0]["inserted"] == 1

@@ -16,9 +16,9 @@ from typing import Any, Callable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
 from progress_cli.catalog import XapiMapping
-from progress_cli.errors import InputFileError
+from progress_cli.errors import InputFileError, UsageError
 from progress_cli.ingest import sources
-from progress_cli.ingest.record import RowRejected, normalize
+from progress_cli.ingest.record import FIELDS, RowRejected, normalize
 from progress_cli.ingest.xapi import Skip, Void, is_statement_like, statement_to_row, unwrap
 
 FORMATS = ("auto", "jsonl", "csv", "json", "xapi")
@@ -150,6 +150,14 @@ def _first_object(path: Path) -> Any:
                 return obj[0]
             return obj
     return None
+
+
+def check_column_map(column_map: Mapping[str, str]) -> None:
+    """Refuse a column map whose target is not a field of the event record."""
+    for field in column_map:
+        if field not in FIELDS:
+            raise UsageError(f"cannot map a column to {field!r}: not a field of the event record "
+                             f"(the fields: {', '.join(FIELDS)})")
 
 
 def read_events(

@@ -19,7 +19,8 @@ from sqlalchemy import Engine
 from progress_cli import __version__
 from progress_cli.catalog import Catalog
 from progress_cli.errors import UsageError
-from progress_cli.ingest.reader import FORMATS, check_file, detect_format, file_sha256, read_events
+from progress_cli.ingest.reader import (FORMATS, check_column_map, check_file, detect_format, file_sha256,
+                                        read_events)
 from progress_cli.ingest.record import RowRejected, parse_timestamp
 from progress_cli.ingest.xapi import Skip, Void
 from progress_cli.store import activity, queries, write_transaction
@@ -97,6 +98,7 @@ def import_files(
     """Import each file in its own transaction; `on_start(path, size)` returns a byte callback."""
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+    check_column_map(column_map or {})
     for path in paths:  # refuse a bad file before anything is written
         check_file(path)
     shared_log = RejectsLog(rejects, enabled=not dry_run) if rejects else None
