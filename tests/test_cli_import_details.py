@@ -60,3 +60,48 @@ def test_map_to_an_unknown_field_is_a_usage_error_naming_the_fields(cli, sql, tm
     assert sql("select count(*) from events") == [(0,)]
     assert not (tmp_path / "p.csv.rejects.jsonl").exists()
     assert cli.json("import", path, "--map", "learner_id=uid")["files"][0]["inserted"] == 1
+
+
+# An old rejects file ------------------------------------------------------------------------------
+
+GOOD = [["g1", "ana", "m", "attempt", "2026-05-01T10:00:00Z", "70"],
+        ["g2", "ana", "m", "attempt", "2026-05-01T10:05:00Z", "75"]]
+BAD = [*GOOD, ["g3", "ana", "m", "attempt", "2026-05-01T10:10:00Z", "170"]]
+
+
+def test_a_clean_import_of_the_fixed_file_removes_its_old_rejects_file(cli, tmp_path):
+    path = tab_separated(tmp_path / "e.tsv", BAD)
+    rejects = tmp_path / "e.tsv.rejects.jsonl"
+    assert cli.json("import", path, code=3)["files"][0]["rejects_path"] == str(rejects)
+    assert rejects.exists()
+    tab_separated(path, GOOD)  # fixed: the bad row is gone
+    out = cli.json("import", path)["files"][0]
+    assert (out["read"], out["duplicates"], out["rejected"], out["rejects_path"]) == (2, 2, 0, None)
+    assert not rejects.exists()
+
+
+def test_a_file_recognised_from_an_earlier_clean_import_also_removes_it(cli, tmp_path):
+    path = tab_separated(tmp_path / "e.tsv", GOOD)
+    rejects = tmp_path / "e.tsv.rejects.jsonl"
+    cli("import", path)
+    tab_separated(path, BAD)  # someone edits the file: one bad row
+    cli("import", path, code=3)
+    assert rejects.exists()
+    tab_separated(path, GOOD)  # and puts the clean file back: recognised without re-reading
+    out = cli.json("import", path)["files"][0]
+    assert (out["read"], out["duplicates"], out["rejected"]) == (2, 2, 0)
+    assert not rejects.exists()
+
+
+def test_a_dry_run_and_a_rejects_path_given_by_the_user_are_left_alone(cli, tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [{"learner_id": "ana", "module_id": "m", "type": "attempt",
+                                                "timestamp": "2026-05-01T10:00:00Z", "score": 80}])
+    default, mine = tmp_path / "a.jsonl.rejects.jsonl", tmp_path / "mine.jsonl"
+    default.write_text('{"old": true}\n', encoding="utf-8")
+    mine.write_text('{"mine": true}\n', encoding="utf-8")
+    cli("import", path, "--dry-run")
+    cli("import", path, "--rejects", mine)
+    assert default.read_text(encoding="utf-8") == '{"old": true}\n'  # this run wrote its rejects elsewhere
+    assert mine.read_text(encoding="utf-8") == '{"mine": true}\n'  # nothing rejected: not written, not removed
+    cli("import", path)
+    assert not default.exists() and mine.exists()

@@ -77,6 +77,14 @@ class RejectsLog:
         if self._fh is not None:
             self._fh.close()
 
+    def remove_stale(self) -> None:
+        """Delete what an earlier run left at this path, when this run wrote nothing there."""
+        if self.path is not None and not self.written:
+            try:
+                self.path.unlink(missing_ok=True)
+            except OSError:  # cannot be removed (a folder, no permission): the import itself went fine
+                pass
+
     @property
     def written(self) -> bool:
         return self._fh is not None
@@ -111,6 +119,8 @@ def import_files(
                                            strict=strict, log=log, column_map=column_map, advance=advance)
             if log is not shared_log:
                 log.close()
+                if not (dry_run or result.rejected):
+                    log.remove_stale()
             result.rejects_path = str(log.path) if log.written and result.rejected else None
             summary.files.append(result)
             summary.learners_touched |= touched
