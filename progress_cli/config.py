@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from progress_cli.errors import ProgressError
 
 APP_NAME = "progress-cli"
+_LOCALTIME = Path("/etc/localtime")
+_TIMEZONE_FILE = Path("/etc/timezone")  # Debian's name of the system zone, when localtime is a copy
 
 
 @dataclass(frozen=True)
@@ -33,22 +35,48 @@ def default_db() -> str:
 
 
 def resolve_tz(name: str | None) -> ZoneInfo:
-    """`--tz`/PROGRESS_TZ, else the system's zone, else UTC."""
-    name = name or os.environ.get("TZ") or _system_zone_name()
-    try:
-        return ZoneInfo(name.lstrip(":")) if name else ZoneInfo("UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ProgressError(f"--tz: unknown time zone {name!r} (use an IANA name such as Europe/Paris)") from None
+    """`--tz`/PROGRESS_TZ (a zone it does not name is an error), else TZ, else the system's, else UTC.
+
+    TZ is read quietly: C programs also take a file path (`:/etc/localtime`) or a POSIX rule
+    (`CET-1CEST,M3.5.0,M10.5.0/3`) there, so a TZ that names no zone means the system's zone.
+    """
+    if name:
+        zone = _zone(name)
+        if zone is None:
+            raise ProgressError(f"--tz/PROGRESS_TZ: unknown time zone {name!r} (use an IANA name such as Europe/Paris)")
+        return zone
+    return (_zone(os.environ.get("TZ", "")) or _zone(str(_LOCALTIME)) or _zone(_read_text(_TIMEZONE_FILE))
+            or ZoneInfo("UTC"))
 
 
-def _system_zone_name() -> str | None:
-    localtime = Path("/etc/localtime")
-    try:
-        target = str(localtime.resolve())
-    except OSError:
+def _zone(value: str) -> ZoneInfo | None:
+    """The zone that `value` names: an IANA name or the path of a zoneinfo file, after an optional ':'."""
+    key = value.strip().removeprefix(":")
+    if key.startswith("/"):
+        key = _zoneinfo_key(Path(key))
+    if not key:
         return None
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def _zoneinfo_key(path: Path) -> str:
+    """`Europe/Paris` for a path that is (or links to) `.../zoneinfo/Europe/Paris`, else ''."""
+    try:
+        target = str(path.resolve())
+    except OSError:
+        return ""
     marker = "zoneinfo/"
-    return target.split(marker, 1)[1] if marker in target else None
+    return target.split(marker, 1)[1] if marker in target else ""
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def parse_as_of(value: str | None, tz: ZoneInfo, now: dt.datetime | None = None) -> dt.datetime:
