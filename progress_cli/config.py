@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from progress_cli.errors import ProgressError
 
 APP_NAME = "progress-cli"
+DATA_DIR_ENV = "PROGRESS_DATA_DIR"
+STORE_FILE = "progress.db"
+KEYS_FOLDER = "keys"  # under data_dir(): the private signing keys of database URL stores
 _LOCALTIME = Path("/etc/localtime")
 _TIMEZONE_FILE = Path("/etc/timezone")  # Debian's name of the system zone, when localtime is a copy
 
@@ -28,10 +32,53 @@ class Settings:
 
 
 def default_db() -> str:
-    """The store in the user's data dir (e.g. ~/.local/share/progress-cli/progress.db)."""
-    import typer  # only for get_app_dir; config is otherwise UI-free
+    """The default store: `progress.db` in `data_dir()` (on Linux ~/.local/share/progress-cli/)."""
+    return str(data_dir() / STORE_FILE)
 
-    return str(Path(typer.get_app_dir(APP_NAME)) / "progress.db")
+
+def data_dir() -> Path:
+    """Where the default store and the signing keys of URL stores live.
+
+    PROGRESS_DATA_DIR when set; else the platform's user data dir, unless it holds none of
+    our files and the folder earlier versions used (typer's app dir) does: then that one, so
+    an existing store and its keys are never silently left behind.
+    """
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    new, old = platform_data_dir(), legacy_app_dir()
+    return old if not _holds_our_files(new) and _holds_our_files(old) else new
+
+
+def platform_data_dir() -> Path:
+    """The user data dir: XDG_DATA_HOME (~/.local/share) on Linux, Application Support on macOS,
+    %LOCALAPPDATA% on Windows."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = str(Path.home() / "Library" / "Application Support")
+    else:
+        base = _absolute(os.environ.get("XDG_DATA_HOME")) or str(Path.home() / ".local" / "share")
+    return Path(base) / APP_NAME
+
+
+def legacy_app_dir() -> Path:
+    """Where earlier versions kept the store: `typer.get_app_dir(APP_NAME)` (click's rules),
+    ~/.config/progress-cli on Linux, %APPDATA% on Windows, as `platform_data_dir()` on macOS."""
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA") or Path.home()) / APP_NAME
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP_NAME
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / APP_NAME
+
+
+def _absolute(path: str | None) -> str | None:
+    """The XDG spec ignores a relative path."""
+    return path if path and os.path.isabs(path) else None
+
+
+def _holds_our_files(folder: Path) -> bool:
+    return any((folder / name).exists() for name in (STORE_FILE, STORE_FILE + ".keys", KEYS_FOLDER))
 
 
 def resolve_tz(name: str | None) -> ZoneInfo:

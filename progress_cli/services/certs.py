@@ -27,7 +27,7 @@ from progress_cli.certs.eligibility import Eligibility, Figures, check, estimate
 from progress_cli.certs.issuing import IssueOutcome, from_text, to_text
 from progress_cli.certs.register import iso
 from progress_cli.certs.validity import expired
-from progress_cli.config import parse_as_of
+from progress_cli.config import KEYS_FOLDER, data_dir, parse_as_of
 from progress_cli.errors import ProgressError, UsageError
 from progress_cli.services.store_access import open_engine, require_learners, store_exists, stored_catalog
 from progress_cli.store import activity, queries, read_connection, write_transaction
@@ -51,10 +51,8 @@ def keys_dir(db: str) -> Path:
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         store_path = Path(url.database)
         return store_path.with_name(store_path.name + ".keys")
-    from progress_cli.config import default_db
-
     digest = hashlib.sha256(url.render_as_string(hide_password=True).encode("utf-8")).hexdigest()[:16]
-    return Path(default_db()).parent / "keys" / f"{url.get_backend_name()}-{digest}"
+    return data_dir() / KEYS_FOLDER / f"{url.get_backend_name()}-{digest}"
 
 
 def _certification(catalog: Catalog):
