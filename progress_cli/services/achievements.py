@@ -11,8 +11,8 @@ from sqlalchemy import select
 from progress_cli.catalog import Achievement, Catalog
 from progress_cli.config import parse_as_of
 from progress_cli.errors import UsageError
-from progress_cli.services.store_access import open_engine, stored_catalog
-from progress_cli.store import queries, read_connection
+from progress_cli.services.store_access import open_engine, read_catalog
+from progress_cli.store import queries, read_snapshot
 from progress_cli.store.achievements import EarnedAchievement
 from progress_cli.store.models import iso_time, stored_time
 
@@ -98,15 +98,16 @@ def leaderboard(db: str, *, tz: ZoneInfo, by: str = "points", period: str = "all
         raise UsageError(f"--period must be one of {', '.join(PERIODS)}")
     moment = parse_as_of(as_of, tz)
     engine = open_engine(db)
-    catalog = stored_catalog(engine)
-    if module is not None and catalog.module(module) is None:
-        with read_connection(engine) as conn:
-            if module not in set(conn.execute(select(queries.MODULES.c.module_id)).scalars()):
-                raise UsageError(f"--module: no module {module!r} in the catalog or the events")
-    figures = learner_figures(engine, catalog, tz, as_of and moment)
-    with read_connection(engine) as conn:
-        unlocks = stored_unlocks(conn)
-    engine.dispose()
+    try:
+        with read_snapshot(engine) as conn:  # figures and unlocks of one moment
+            catalog = read_catalog(conn)
+            if module is not None and catalog.module(module) is None:
+                if module not in set(conn.execute(select(queries.MODULES.c.module_id)).scalars()):
+                    raise UsageError(f"--module: no module {module!r} in the catalog or the events")
+            figures = learner_figures(conn, catalog, tz, as_of and moment)
+            unlocks = stored_unlocks(conn)
+    finally:
+        engine.dispose()
     if by == "points":
         values = _points(catalog, unlocks, figures, moment, tz, period, module)
     elif by == "progress":

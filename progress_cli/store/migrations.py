@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, inspect, select
 from progress_cli.errors import StoreError
 from progress_cli.store import dialect  # noqa: F401  (how PostgreSQL creates text columns)
 from progress_cli.store import models
-from progress_cli.store.engine import read_connection, write_transaction
+from progress_cli.store.engine import read_snapshot, write_transaction
 from progress_cli.store.models import stored_time
 
 
@@ -95,7 +95,7 @@ def migrate(engine: Engine, upto: int | None = None) -> list[int]:
 
 
 def _stored_versions(engine: Engine) -> list[int]:
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         if not inspect(conn).has_table(models.SchemaMigration.__tablename__):
             return []
         return applied_versions(conn)
