@@ -37,7 +37,8 @@ def stored_unlocks(conn, learner_ids: list[str] | None = None) -> list[dict[str,
 def achievement_view(catalog: Catalog, stored: list[dict], evaluated, as_of: dt.datetime) -> dict[str, list]:
     """Earned (stored unlocks up to as_of, else computed ones) and in-progress entries of one learner."""
     limit = stored_time(as_of)
-    earned_at = {u["achievement_id"]: u["earned_at"] for u in stored if u["earned_at"] <= limit}
+    kept = {u["achievement_id"]: u for u in stored if u["earned_at"] <= limit}
+    earned_at = {aid: u["earned_at"] for aid, u in kept.items()}
     for row in evaluated.itertuples():
         if row.achievement_id not in earned_at and row.earned_at == row.earned_at:  # not NaT
             earned_at[row.achievement_id] = stored_time(row.earned_at)
@@ -46,8 +47,9 @@ def achievement_view(catalog: Catalog, stored: list[dict], evaluated, as_of: dt.
     for a in catalog.achievements:
         base = {"id": a.id, "name": a.name, "type": a.type, "icon": a.icon, "points": a.points,
                 "description": a.description}
-        if a.id in earned_at:
-            earned.append(base | {"earned_at": iso_time(earned_at[a.id])})
+        if a.id in earned_at:  # an unlock keeps the points it was worth when earned
+            points = kept[a.id]["points"] if a.id in kept else a.points
+            earned.append(base | {"points": points, "earned_at": iso_time(earned_at[a.id])})
             continue
         row = by_row.get(a.id)
         locked.append(base | {
@@ -120,14 +122,15 @@ def leaderboard(db: str, *, tz: ZoneInfo, by: str = "points", period: str = "all
 
 
 def _points(catalog, unlocks, figures, moment, tz, period, module) -> dict[str, float]:
+    """Points earned in the period: those stored with each unlock, not the catalog's today."""
     start, end = _period_bounds(moment, tz, period)
-    relevant = {a.id: a.points for a in catalog.achievements
-                if module is None or any(r.arg == module for r in a.requirements)}
+    of_module = {a.id for a in catalog.achievements if any(r.arg == module for r in a.requirements)}
     totals = {lid: 0.0 for lid in figures}
     for u in unlocks:
         at = dt.datetime.fromisoformat(u["earned_at"].replace("Z", "+00:00"))
-        if u["achievement_id"] in relevant and u["learner_id"] in totals and (start is None or start <= at) and at <= end:
-            totals[u["learner_id"]] += relevant[u["achievement_id"]]
+        if ((module is None or u["achievement_id"] in of_module) and u["learner_id"] in totals
+                and (start is None or start <= at) and at <= end):
+            totals[u["learner_id"]] += u["points"]
     return totals
 
 
