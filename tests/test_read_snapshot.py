@@ -18,22 +18,9 @@ import pytest
 from sqlalchemy import Engine, event
 
 from tests.conftest import write_jsonl
+from tests.test_cli_achievements import CATALOG  # module m of tasks t1, t2; "done" (50 points) completes it
 
 pytestmark = pytest.mark.both_backends
-
-CATALOG = """
-[[modules]]
-id = "m"
-title = "Module"
-tasks = ["t1", "t2"]
-
-[[achievements]]
-id = "m-done"
-type = "completion"
-name = "Module done"
-points = 10
-requirement = "module_completion[m] >= 100"
-"""
 
 
 def attempt(learner: str, task: str, minute: int, score: float) -> dict:
@@ -98,4 +85,4 @@ def test_the_concurrent_import_changes_progress_events_and_points(cli, half_done
     rows = {r["learner_id"]: r for r in cli.json("learners")}
     assert (rows["ana"]["total_progress"], rows["ana"]["events"]) == (100.0, 2)
     assert cli.json("leaderboard", "--by", "points")["rows"][0] == {"rank": 1, "learner_id": "ana", "name": None,
-                                                                   "value": 10.0}
+                                                                   "value": 50.0}
