@@ -310,7 +310,7 @@ def test_key_folder_beside_a_sqlite_store_or_in_the_data_dir_for_a_url(tmp_path,
 
     assert keys_dir(str(tmp_path / "a.db")) == tmp_path / "a.db.keys"
     assert keys_dir(f"sqlite:///{tmp_path}/b.db") == tmp_path / "b.db.keys"
-    monkeypatch.setattr("progress_cli.config.default_db", lambda: str(tmp_path / "data" / "progress.db"))
+    monkeypatch.setenv("PROGRESS_DATA_DIR", str(tmp_path / "data"))
     url_dir = keys_dir("postgresql://user:secret@db.example/progress")
     assert url_dir.parent == tmp_path / "data" / "keys" and url_dir.name.startswith("postgresql-")
     assert "secret" not in str(url_dir)

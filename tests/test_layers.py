@@ -17,7 +17,6 @@ Beside the ranks:
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,9 +43,6 @@ NOT_FROM = {
     "reports": {"store", "services", "render", "sqlalchemy", "sqlmodel", "rich", "typer", "plotext", "fpdf"},
 }
 TYPER_LAYER = "cli"
-# Known, and fixed by another part of issue 13 (config.py stops importing typer there). Each
-# entry must still occur (test_pending_entries_still_occur): delete it once it no longer does.
-PENDING = {"progress_cli.config imports typer: only cli imports typer"}
 
 
 @dataclass(frozen=True)
@@ -194,16 +190,8 @@ def _cycle_in(component: list[str], edges: dict[str, set[str]]) -> list[str]:
 
 # --------------------------------------------------------------------------- the code as it is
 
-def _without_line(problem: str) -> str:
-    return re.sub(r":\d+ imports ", " imports ", problem)
-
-
 def test_every_import_runs_down_the_layers():
-    assert [p for p in violations(module_sources()) if _without_line(p) not in PENDING] == []
-
-
-def test_pending_entries_still_occur():
-    assert PENDING <= {_without_line(p) for p in violations(module_sources())}
+    assert violations(module_sources()) == []
 
 
 def test_every_package_has_a_rank():

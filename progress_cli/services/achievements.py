@@ -13,8 +13,8 @@ from progress_cli.config import parse_as_of
 from progress_cli.errors import UsageError
 from progress_cli.services.learner_data import LearnerData, load_learner
 from progress_cli.services.learners import learner_figures
-from progress_cli.services.store_access import open_engine, stored_catalog
-from progress_cli.store import queries, read_connection
+from progress_cli.services.store_access import open_engine, read_catalog
+from progress_cli.store import queries, read_snapshot
 from progress_cli.store.achievements import stored_unlocks
 from progress_cli.store.models import iso_time, stored_time
 
@@ -31,7 +31,8 @@ def requirement_text(achievement: Achievement) -> list[str]:
 def achievement_view(catalog: Catalog, stored: list[dict], evaluated, as_of: dt.datetime) -> dict[str, list]:
     """Earned (stored unlocks up to as_of, else computed ones) and in-progress entries of one learner."""
     limit = stored_time(as_of)
-    earned_at = {u["achievement_id"]: u["earned_at"] for u in stored if u["earned_at"] <= limit}
+    kept = {u["achievement_id"]: u for u in stored if u["earned_at"] <= limit}
+    earned_at = {aid: u["earned_at"] for aid, u in kept.items()}
     for row in evaluated.itertuples():
         if row.achievement_id not in earned_at and row.earned_at == row.earned_at:  # not NaT
             earned_at[row.achievement_id] = stored_time(row.earned_at)
@@ -40,8 +41,9 @@ def achievement_view(catalog: Catalog, stored: list[dict], evaluated, as_of: dt.
     for a in catalog.achievements:
         base = {"id": a.id, "name": a.name, "type": a.type, "icon": a.icon, "points": a.points,
                 "description": a.description}
-        if a.id in earned_at:
-            earned.append(base | {"earned_at": iso_time(earned_at[a.id])})
+        if a.id in earned_at:  # an unlock keeps the points it was worth when earned
+            points = kept[a.id]["points"] if a.id in kept else a.points
+            earned.append(base | {"points": points, "earned_at": iso_time(earned_at[a.id])})
             continue
         row = by_row.get(a.id)
         locked.append(base | {
@@ -98,15 +100,16 @@ def leaderboard(db: str, *, tz: ZoneInfo, by: str = "points", period: str = "all
         raise UsageError(f"no leaderboard period {period!r}: periods are {', '.join(PERIODS)}")
     moment = parse_as_of(as_of, tz)
     engine = open_engine(db)
-    catalog = stored_catalog(engine)
-    if module is not None and catalog.module(module) is None:
-        with read_connection(engine) as conn:
-            if module not in set(conn.execute(select(queries.MODULES.c.module_id)).scalars()):
-                raise UsageError(f"no module {module!r} in the catalog or the events")
-    figures = learner_figures(engine, catalog, tz, as_of and moment)
-    with read_connection(engine) as conn:
-        unlocks = stored_unlocks(conn)
-    engine.dispose()
+    try:
+        with read_snapshot(engine) as conn:  # figures and unlocks of one moment
+            catalog = read_catalog(conn)
+            if module is not None and catalog.module(module) is None:
+                if module not in set(conn.execute(select(queries.MODULES.c.module_id)).scalars()):
+                    raise UsageError(f"no module {module!r} in the catalog or the events")
+            figures = learner_figures(conn, catalog, tz, as_of and moment)
+            unlocks = stored_unlocks(conn)
+    finally:
+        engine.dispose()
     if by == "points":
         values = _points(catalog, unlocks, figures, moment, tz, period, module)
     elif by == "progress":
@@ -119,14 +122,15 @@ def leaderboard(db: str, *, tz: ZoneInfo, by: str = "points", period: str = "all
 
 
 def _points(catalog, unlocks, figures, moment, tz, period, module) -> dict[str, float]:
+    """Points earned in the period: those stored with each unlock, not the catalog's today."""
     start, end = _period_bounds(moment, tz, period)
-    relevant = {a.id: a.points for a in catalog.achievements
-                if module is None or any(r.arg == module for r in a.requirements)}
+    of_module = {a.id for a in catalog.achievements if any(r.arg == module for r in a.requirements)}
     totals = {lid: 0.0 for lid in figures}
     for u in unlocks:
         at = dt.datetime.fromisoformat(u["earned_at"].replace("Z", "+00:00"))
-        if u["achievement_id"] in relevant and u["learner_id"] in totals and (start is None or start <= at) and at <= end:
-            totals[u["learner_id"]] += relevant[u["achievement_id"]]
+        if ((module is None or u["achievement_id"] in of_module) and u["learner_id"] in totals
+                and (start is None or start <= at) and at <= end):
+            totals[u["learner_id"]] += u["points"]
     return totals
 
 

@@ -31,11 +31,11 @@ from progress_cli.certs.issuing import IssueOutcome, from_text, to_text
 from progress_cli.certs.register import iso, listing, summary
 from progress_cli.certs.validity import expired
 from progress_cli.certs.verify import Registered, not_found, token_in_pdf, verdict_json, verify_token
-from progress_cli.config import parse_as_of
+from progress_cli.config import KEYS_FOLDER, data_dir, parse_as_of
 from progress_cli.errors import ProgressError, UsageError
 from progress_cli.services.output_files import certificate_paths, remove_quietly, write_atomic
 from progress_cli.services.store_access import open_engine, require_learners, store_exists, stored_catalog
-from progress_cli.store import activity, queries, read_connection, write_transaction
+from progress_cli.store import activity, queries, read_snapshot, write_transaction
 from progress_cli.store import certs as store
 from progress_cli.store.engine import database_url
 
@@ -60,7 +60,7 @@ def keys_dir(db: str) -> Path:
         store_path = Path(url.database)
         return store_path.with_name(store_path.name + ".keys")
     digest = hashlib.sha256(url.render_as_string(hide_password=True).encode("utf-8")).hexdigest()[:16]
-    return Path(config.default_db()).parent / "keys" / f"{url.get_backend_name()}-{digest}"
+    return data_dir() / KEYS_FOLDER / f"{url.get_backend_name()}-{digest}"
 
 
 def _certification(catalog: Catalog):
@@ -123,7 +123,7 @@ def init_keys(db: str, *, rotate: bool) -> dict[str, Any]:
     """`keys init`: create the signing key pair (or a new one with `rotate`)."""
     engine = open_engine(db)
     directory = keys_dir(db)
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         existing = store.current_key(conn)
     if existing is not None and not rotate:
         engine.dispose()
@@ -137,7 +137,7 @@ def init_keys(db: str, *, rotate: bool) -> dict[str, Any]:
 def show_keys(db: str) -> dict[str, Any]:
     """`keys show`: the signing key and the retired ones (public halves only)."""
     engine = open_engine(db)
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         rows = store.signing_keys(conn)
     engine.dispose()
     if not rows:
@@ -150,7 +150,7 @@ def show_keys(db: str) -> dict[str, Any]:
 
 def _signer(engine: Engine, directory: Path) -> keys.Signer:
     """The current signing key, created on first use."""
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         row = store.current_key(conn)
     if row is None:
         row, _ = _create_key(engine, directory, rotate=False)
@@ -170,7 +170,7 @@ def _figures(engine: Engine, catalog: Catalog, learner_ids: list[str], tz: ZoneI
     out: list[dict[str, Figures]] = [{} for _ in moments]
     for start in range(0, len(learner_ids), BATCH_LEARNERS):
         chunk = learner_ids[start:start + BATCH_LEARNERS]
-        with read_connection(engine) as conn:
+        with read_snapshot(engine) as conn:
             frame = events_frame(queries.live_events(conn, learner_ids=chunk))
         for i, moment in enumerate(moments):
             out[i].update(figures_by_learner(analyze(frame, catalog, tz.key, moment), catalog.certification))
@@ -189,7 +189,7 @@ def check_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None =
     moments = [moment - dt.timedelta(weeks=k) for k in range(TREND_WEEKS + 1)]
     snapshots = _figures(engine, catalog, [learner_id], tz, moments)
     results = [check(catalog, s.get(learner_id, Figures())) for s in snapshots]
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         name = queries.learner_names(conn, [learner_id]).get(learner_id)
         latest = store.latest_certificate(conn, learner_id, cert.name)
     engine.dispose()
@@ -250,12 +250,12 @@ def issue_certificates(db: str, *, learner_id: str | None, out_dir: Path, tz: Zo
     catalog = stored_catalog(engine)
     cert = _certification(catalog)
     moment = parse_as_of(as_of, tz)
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         learner_ids = [learner_id] if learner_id is not None else queries.learner_ids(conn)
         names = queries.learner_names(conn, learner_ids)
     figures = _figures(engine, catalog, learner_ids, tz, [moment])[0]
     results = {lid: check(catalog, figures.get(lid, Figures())) for lid in learner_ids}
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         latest = store.latest_certificates(conn, learner_ids, cert.name)
     run_options = {"as_of": moment, "renew_before_days": renew_before_days, "explicit": learner_id is not None}
     outcome = IssueOutcome()
@@ -373,7 +373,7 @@ def verify(db: str, target: str, *, tz: ZoneInfo, as_of: str | None = None, issu
         raise ProgressError(f"a verification code is looked up in the store that issued it; no store at {db} "
                             "(use that store, or verify the .jwt or PDF file)")
     engine = open_engine(db)
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         trusted = {r["did"] for r in store.signing_keys(conn)}
         row = store.certificate_by(conn, code=code) if token is None else None
         if token is None and row is None:
@@ -430,7 +430,7 @@ def list_certificates(db: str, *, tz: ZoneInfo, as_of: str | None = None,
         raise UsageError(f"an expiry window is a number of days >= 0, not {expiring_within}")
     moment = parse_as_of(as_of, tz)
     engine = open_engine(db)
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         rows = store.all_certificates(conn)
     engine.dispose()
     return listing(rows, moment, expiring_within)

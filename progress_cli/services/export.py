@@ -25,7 +25,7 @@ from progress_cli.ingest.reader import EXPORT_FORMAT
 from progress_cli.json_output import to_json
 from progress_cli.services.output_files import is_directory_target, safe_id, write_atomic
 from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
-from progress_cli.store import queries, read_connection
+from progress_cli.store import queries, read_snapshot
 
 EXPORT_VERSION = 1
 EVENT_FIELDS = ("event_id", "learner_id", "learner_name", "session_id", "module_id", "task_id", "skill", "type",
@@ -39,7 +39,7 @@ def learner_data(db: str, learner_id: str) -> dict[str, Any]:
     engine = open_engine(db)
     try:
         require_learners(engine, [learner_id])
-        with read_connection(engine) as conn:
+        with read_snapshot(engine) as conn:
             name = queries.learner_names(conn, [learner_id]).get(learner_id)
             events = _events(conn, learner_id, name)
             tables = _tables(conn, learner_id)
@@ -103,7 +103,7 @@ def learner_record(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None)
     engine = open_engine(db)
     try:
         catalog = stored_catalog(engine)
-        with read_connection(engine) as conn:
+        with read_snapshot(engine) as conn:
             frame = events_frame(queries.live_events(conn, learner_ids=[learner_id]))
     finally:
         engine.dispose()

@@ -19,7 +19,8 @@ from sqlalchemy import Engine
 from progress_cli import __version__
 from progress_cli.catalog import Catalog
 from progress_cli.errors import UsageError
-from progress_cli.ingest.reader import FORMATS, check_file, detect_format, file_sha256, read_events
+from progress_cli.ingest.reader import (FORMATS, check_column_map, check_file, detect_format, file_sha256,
+                                        read_events)
 from progress_cli.ingest.record import RowRejected, parse_timestamp
 from progress_cli.ingest.xapi import Skip, Void
 from progress_cli.json_output import JsonOutputError, to_json
@@ -72,6 +73,14 @@ class RejectsLog:
         if self._fh is not None:
             self._fh.close()
 
+    def remove_stale(self) -> None:
+        """Delete what an earlier run left at this path, when this run wrote nothing there."""
+        if self.path is not None and not self.written:
+            try:
+                self.path.unlink(missing_ok=True)
+            except OSError:  # cannot be removed (a folder, no permission): the import itself went fine
+                pass
+
     @property
     def written(self) -> bool:
         return self._fh is not None
@@ -121,6 +130,7 @@ def import_files(
     """Import each file in its own transaction; `on_start(path, size)` returns a byte callback."""
     if fmt not in FORMATS:
         raise UsageError(f"no import format {fmt!r}: formats are {', '.join(FORMATS)}")
+    check_column_map(column_map or {})
     for path in paths:  # refuse a bad file before anything is written
         check_file(path)
     shared_log = RejectsLog(rejects, enabled=not dry_run) if rejects else None
@@ -133,6 +143,8 @@ def import_files(
                                            strict=strict, log=log, column_map=column_map, advance=advance)
             if log is not shared_log:
                 log.close()
+                if not (dry_run or result.rejected):
+                    log.remove_stale()
             result.rejects_path = str(log.path) if log.written and result.rejected else None
             summary.files.append(result)
             summary.learners_touched |= touched

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from progress_cli.catalog import Catalog
 from progress_cli.config import parse_as_of
-from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
-from progress_cli.store import queries, read_connection
+from progress_cli.services.store_access import open_engine, read_catalog, require_learners
+from progress_cli.store import queries, read_snapshot
 from progress_cli.store.achievements import stored_unlocks
 
 
@@ -45,8 +45,8 @@ def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = 
     moment = parse_as_of(as_of, tz)
     engine = open_engine(db)
     require_learners(engine, [learner_id])
-    catalog = stored_catalog(engine)
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:  # catalog, events and unlocks of one moment
+        catalog = read_catalog(conn)
         rows = queries.live_events(conn, learner_ids=[learner_id])
         name = queries.learner_names(conn, [learner_id]).get(learner_id)
         unlocks = stored_unlocks(conn, [learner_id])

@@ -24,7 +24,7 @@ from progress_cli.reports.periods import Period, report_moment, resolve_period
 from progress_cli.services.achievements import achievement_view, upcoming_milestones
 from progress_cli.services.frames import events_frame, records
 from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
-from progress_cli.store import queries, read_connection
+from progress_cli.store import queries, read_snapshot
 from progress_cli.store.achievements import stored_unlocks
 
 BATCH = 1000  # learners per query and analysis
@@ -81,7 +81,7 @@ def plan_reports(db: str, *, tz: ZoneInfo, kind: str, value: str | None, as_of: 
             require_learners(engine, [learner_id])
             learner_ids = [learner_id]
         else:
-            with read_connection(engine) as conn:
+            with read_snapshot(engine) as conn:
                 learner_ids = queries.learner_ids(conn)
     finally:
         engine.dispose()
@@ -104,7 +104,7 @@ def period_awards(engine: Engine, catalog: Catalog, learner_ids: list[str], peri
     per_learner: dict[str, _Rows] = {}
     for row in evaluated.itertuples():  # once for the batch: per-learner frames cost ~10 ms each
         per_learner.setdefault(row.learner_id, _Rows()).append(row)
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         unlocks: dict[str, list] = {}
         for u in stored_unlocks(conn, learner_ids):
             unlocks.setdefault(u["learner_id"], []).append(u)
@@ -149,7 +149,7 @@ def learner_charts(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
 
 def _events(engine: Engine, learner_ids: list[str]):
 
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         rows = queries.live_events(conn, learner_ids=learner_ids)
         names = queries.learner_names(conn, learner_ids)
     return events_frame(rows), names

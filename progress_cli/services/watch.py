@@ -8,19 +8,19 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from progress_cli.store import activity, read_connection
+from progress_cli.store import activity, read_snapshot
 
 
 def start_id(engine: Engine, since: int | None) -> int:
     """Where to start: after `since`, or after the newest row (only changes from now on)."""
     if since is not None:
         return since
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         return activity.last_id(conn)
 
 
 def poll(engine: Engine, since: int, learner_id: str | None = None) -> list[dict[str, Any]]:
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         return activity.after(conn, since, learner_id)
 
 

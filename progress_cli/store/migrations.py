@@ -16,7 +16,7 @@ from progress_cli.store import derived, models
 from progress_cli.store.achievements import EarnedAchievement
 from progress_cli.store.activity import Activity
 from progress_cli.store.certs import CERT_TABLES
-from progress_cli.store.engine import read_connection, write_transaction
+from progress_cli.store.engine import read_snapshot, write_transaction
 from progress_cli.store.models import stored_time
 
 
@@ -88,7 +88,7 @@ def migrate(engine: Engine, upto: int | None = None) -> list[int]:
 
 
 def _stored_versions(engine: Engine) -> list[int]:
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         if not inspect(conn).has_table(models.SchemaMigration.__tablename__):
             return []
         return applied_versions(conn)
