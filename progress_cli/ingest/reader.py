@@ -174,21 +174,32 @@ def read_events(
         with _open(path, on_bytes) as fh:
             if fmt == "csv":
                 objects = sources.csv_rows(fh, csv_delimiter(path, head))
-            elif fmt == "jsonl" or _container(head) == "lines":
+            elif fmt == "jsonl" or is_json_lines(head):
                 objects = sources.json_lines(fh)
             else:
                 objects = sources.json_document(fh)
-            for line, obj in objects:
-                if isinstance(obj, RowRejected):
-                    yield line, None, obj
-                elif fmt == "xapi":
-                    yield from _statements(line, obj, tz, xapi)
-                elif type(obj) is dict and not column_map and "events" not in obj:
-                    yield line, obj, _normalize(obj, tz)  # the hot path of a plain event export
-                else:
-                    yield from _events(line, obj, tz, column_map or {})
+            yield from outcomes(objects, fmt, tz, xapi, column_map)
     except UnicodeDecodeError as exc:
         raise InputFileError(f"{path}: not UTF-8 text (bad byte {exc.object[exc.start:exc.start + 1]!r})") from None
+
+
+def is_json_lines(head: str, path: Path | None = None) -> bool:
+    """Does a JSON file hold one value per line (rather than one document)?"""
+    return _container(head, path) == "lines"
+
+
+def outcomes(objects: Iterator[tuple[int, Any]], fmt: str, tz: ZoneInfo, xapi: XapiMapping,
+             column_map: Mapping[str, str] | None) -> Iterator[tuple[int, Any, Any]]:
+    """(line, raw, outcome) for each (line, raw object) a source read, in format `fmt`."""
+    for line, obj in objects:
+        if isinstance(obj, RowRejected):
+            yield line, None, obj
+        elif fmt == "xapi":
+            yield from _statements(line, obj, tz, xapi)
+        elif type(obj) is dict and not column_map and "events" not in obj:
+            yield line, obj, _normalize(obj, tz)  # the hot path of a plain event export
+        else:
+            yield from _events(line, obj, tz, column_map or {})
 
 
 def _events(line: int, obj: Any, tz: ZoneInfo, column_map: Mapping[str, str]) -> Iterator[tuple[int, Any, Any]]:

@@ -29,9 +29,9 @@ def _loads(text: str) -> Any:
         return _LENIENT.decode(text)  # raises ValueError (JSONDecodeError) when really invalid
 
 
-def json_lines(fh: TextIO) -> Iterator[Item]:
-    """One JSON value per line; blank lines are not rows."""
-    for number, line in enumerate(fh, 1):
+def json_lines(fh: TextIO, start: int = 1) -> Iterator[Item]:
+    """One JSON value per line (the first is line `start`); blank lines are not rows."""
+    for number, line in enumerate(fh, start):
         if not line.strip():
             continue
         try:
