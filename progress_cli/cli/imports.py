@@ -25,8 +25,8 @@ def _column_map(pairs: list[str]) -> dict[str, str]:
 
 def import_(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Export files: JSON Lines, CSV, JSON or xAPI.")],
-    fmt: Annotated[str, typer.Option("--format", help="auto|jsonl|csv|json|xapi (auto: by extension and content).")] = "auto",
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Export files: JSON Lines, CSV, JSON, xAPI, Caliper or Open edX tracking logs (also gzipped).")],
+    fmt: Annotated[str, typer.Option("--format", help="auto|jsonl|csv|json|xapi|caliper|edx (auto: by extension and content).")] = "auto",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and count; write nothing (no rejects file either).")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Keep nothing from a file that has any rejected row.")] = False,
     rejects: Annotated[Optional[Path], typer.Option("--rejects", help="Write rejected rows here instead of <file>.rejects.jsonl.")] = None,
