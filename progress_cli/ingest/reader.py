@@ -231,12 +231,15 @@ def read_events(
 
 def _platform_events(fh, head: str, fmt: str, tz: ZoneInfo, xapi: XapiMapping) -> Iterator[tuple[int, Any, Any]]:
     """Caliper (envelopes streamed by their data) and Open edX logs (logger prefixes allowed)."""
-    document = head.lstrip()[:1] in ("{", "[") and _container(head) == "document"
     if fmt == "edx":
-        yield from edx.read(sources.json_document(fh) if document else sources.prefixed_json_lines(fh), tz)
+        # one pretty-printed event or array (event routing's form) opens on a line of its own;
+        # anything else is a log, whatever its first lines hold
+        opener = head.lstrip().split("\n", 1)[0].strip()
+        yield from edx.read(sources.json_document(fh) if opener in ("{", "[") else sources.prefixed_json_lines(fh), tz)
+    elif head.lstrip()[:1] in ("{", "[") and _container(head) == "document":
+        yield from caliper.read(sources.json_document(fh, member="data"), tz, xapi)
     else:
-        yield from caliper.read(sources.json_document(fh, member="data") if document else sources.json_lines(fh),
-                                tz, xapi)
+        yield from caliper.read(sources.json_lines(fh), tz, xapi)
 
 
 def _events(line: int, obj: Any, tz: ZoneInfo, column_map: Mapping[str, str]) -> Iterator[tuple[int, Any, Any]]:
