@@ -216,3 +216,27 @@ def test_an_object_without_the_streamed_member_is_read_whole():
     assert broken[:2] == [(1, sources.Member(1)), (1, sources.Member(2))]
     assert str(broken[2][1]).startswith("invalid JSON, the rest of the array cannot be read")
     assert len(broken) == 3
+
+
+def test_json_lines_of_envelopes_longer_than_the_sniff_are_all_read(cli, sql, tmp_path):
+    """Regression: the first line, one envelope past the 64 KiB sniff, was streamed by its data
+    and the envelopes on the lines after it were dropped."""
+    event = json.loads((CALIPER / "envelope_v1p2.json").read_text(encoding="utf-8"))["data"][0]
+    lines = []
+    for envelope in range(3):
+        data = [{**event, "id": f"urn:uuid:{envelope:08d}-0000-4000-8000-{i:012d}"} for i in range(200)]
+        lines.append(json.dumps({"sensor": "s", "dataVersion": "http://purl.imsglobal.org/ctx/caliper/v1p2",
+                                 "data": data}))
+    assert len(lines[0]) > 64 * 1024
+    path = tmp_path / "envelopes.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = cli.json("import", path)["files"][0]
+    assert (out["format"], out["read"], out["inserted"]) == ("caliper", 600, 600)
+    assert sql("select count(distinct event_id) from events") == [(600,)]
+
+
+def test_what_follows_a_streamed_object_is_read_as_json_lines():
+    text = '{"sensor": "s",\n "data": [1,\n 2]}\n{"data": [3], "sensor": "t"}\n\n[4]\n{bad\n'
+    got = list(sources.json_document(io.StringIO(text), member="data"))
+    assert got[:4] == [(2, sources.Member(1)), (3, sources.Member(2)), (4, {"data": [3], "sensor": "t"}), (6, [4])]
+    assert got[4][0] == 7 and str(got[4][1]).startswith("invalid JSON")

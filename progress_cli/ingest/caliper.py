@@ -54,11 +54,15 @@ def read(items: Iterable[tuple[int, Any]], tz: ZoneInfo, mapping: XapiMapping) -
     """
     streamed: _Envelope | None = None
     for line, obj in items:
-        if isinstance(obj, RowRejected):
-            yield line, None, obj
-        elif isinstance(obj, Member):
+        if isinstance(obj, Member):
             streamed = streamed or _Envelope(tz, mapping)
             yield from streamed.add(line, obj.value)
+            continue
+        if streamed is not None:  # the streamed envelope has ended
+            yield from streamed.finish()
+            streamed = None
+        if isinstance(obj, RowRejected):
+            yield line, None, obj
         else:
             yield from _item(line, obj, tz, mapping)
     if streamed is not None:
@@ -283,8 +287,10 @@ def _is_envelope(obj: Any) -> bool:
 
 def _is_entity(obj: dict) -> bool:
     """An entity describe: an id and a type that is no event, and no action or eventTime."""
-    return ("action" not in obj and "eventTime" not in obj and _id(obj) is not None
-            and bool(_type(obj)) and not _type(obj).endswith("Event"))
+    if "action" in obj or "eventTime" in obj or _id(obj) is None:
+        return False
+    kind = _type(obj)
+    return bool(kind) and not kind.endswith("Event")
 
 
 def _field(entity: dict | None, key: str) -> Any:
@@ -315,13 +321,19 @@ def _type(entity: Any) -> str:
     return _segment(entity.get("type") or entity.get("@type"))
 
 
+_SEGMENTS: dict[str, str] = {}  # a file uses a handful of types and actions, each many times
+
+
 def _segment(value: Any) -> str:
     """The last segment of a 1.0 IRI (`.../v1/NavigationEvent`, `...action#NavigatedTo`)."""
-    if not isinstance(value, str):
+    if type(value) is not str:
         return ""
-    if "/" in value or "#" in value:
-        value = value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    return value.strip()
+    found = _SEGMENTS.get(value)
+    if found is None:
+        found = value.rsplit("#", 1)[-1].rsplit("/", 1)[-1].strip()
+        if len(_SEGMENTS) < 4096:
+            _SEGMENTS[value] = found
+    return found
 
 
 def _is_number(value: Any) -> bool:

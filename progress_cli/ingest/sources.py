@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Iterator, NamedTuple, TextIO
+from typing import Any, Iterable, Iterator, NamedTuple, TextIO
 
 import orjson
 
@@ -36,9 +36,9 @@ def _loads(text: str) -> Any:
         return _LENIENT.decode(text)  # raises ValueError (JSONDecodeError) when really invalid
 
 
-def json_lines(fh: TextIO) -> Iterator[Item]:
-    """One JSON value per line; blank lines are not rows."""
-    for number, line in enumerate(fh, 1):
+def json_lines(fh: Iterable[str], first: int = 1) -> Iterator[Item]:
+    """One JSON value per line (numbered from `first`); blank lines are not rows."""
+    for number, line in enumerate(fh, first):
         if not line.strip():
             continue
         try:
@@ -94,7 +94,8 @@ def json_document(fh: TextIO, member: str | None = None) -> Iterator[Item]:
 
     With `member`, a top-level object holding an array under that key yields that array's
     elements one by one as `Member`s (its other keys are dropped); an object without it is
-    yielded whole.
+    yielded whole. Whatever follows the first object is read as JSON Lines (envelopes one a
+    line, the first of them longer than the sniff).
     """
     buffer = fh.read(_CHUNK)
     start = _skip_ws(buffer, 0)
@@ -103,14 +104,32 @@ def json_document(fh: TextIO, member: str | None = None) -> Iterator[Item]:
         return
     if member is not None and start < len(buffer) and buffer[start] == "{":
         tape = _Tape(fh, buffer)
-        whole = yield from _object_members(tape, buffer, start + 1, member)
-        if whole is _STREAMED:
-            return
-        if whole is not None:
-            yield 1 + buffer.count("\n", 0, start), whole
+        outcome = yield from _object_members(tape, buffer, start + 1, member)
+        if outcome is not None:
+            whole, after = outcome
+            tape.stop()
+            if whole is not _STREAMED:
+                yield 1 + buffer.count("\n", 0, start), whole
+            if after is not None:
+                rest, pos, line = after
+                yield from json_lines(_lines(rest[pos:], tape), line)
             return
         buffer, fh = tape.replay(), io.StringIO("")  # not one readable object: as below
     yield from _whole_value(buffer + fh.read(), start)
+
+
+def _lines(text: str, fh) -> Iterator[str]:
+    """The lines of `text` and then of the rest of `fh`, each with its "\n"."""
+    while True:
+        more = fh.read(_CHUNK)
+        text += more
+        *whole, text = text.split("\n")
+        for line in whole:
+            yield line + "\n"
+        if not more:
+            if text:
+                yield text
+            return
 
 
 def _whole_value(text: str, start: int) -> Iterator[Item]:
@@ -210,15 +229,16 @@ class _Tape:
 
 def _object_members(tape: _Tape, buffer: str, pos: int, member: str):
     """The members of an object whose `{` ends before `pos`: its `member` array streamed as
-    Members (returns _STREAMED), or the object whole when it has no such array; None when it
-    cannot be read this way (nothing was yielded then)."""
+    Members, or the object whole when it has no such array. Returns (_STREAMED or the object,
+    (buffer, position after the `}`, line) or None after an error), or None when it cannot be
+    read this way (nothing was yielded then)."""
     line, eof = 1 + buffer.count("\n", 0, pos), False
     found: dict[str, Any] = {}
     streamed = False
     while True:
         buffer, pos, line, eof = _skip_separators(tape, buffer, pos, line, eof, _WS + ",")
         if pos < len(buffer) and buffer[pos] == "}":
-            return _STREAMED if streamed else found
+            return (_STREAMED if streamed else found), (buffer, pos + 1, line)
         decoded = _decode(tape, buffer, pos, eof)
         if decoded is None or not isinstance(decoded[0], str):
             break
@@ -233,7 +253,7 @@ def _object_members(tape: _Tape, buffer: str, pos: int, member: str):
             streamed = True
             state = yield from _members_of(_array_items(tape, buffer, pos + 1, line))
             if state is None:
-                return _STREAMED
+                return _STREAMED, None
             buffer, pos, line, eof = state
             continue
         decoded = _decode(tape, buffer, pos, eof)
@@ -245,7 +265,7 @@ def _object_members(tape: _Tape, buffer: str, pos: int, member: str):
             found[key] = value
     if streamed:
         yield line, RowRejected("invalid JSON after the streamed array: the rest of the object cannot be read")
-        return _STREAMED
+        return _STREAMED, None
     return None
 
 
