@@ -678,6 +678,20 @@ def _corrupt_statement(draw, s: dict) -> tuple[Any, str]:
     return s, "rejected"
 
 
+def lines_or_array(items: list[tuple[bool, Any]], container: str) -> tuple[str, list[int], list[int]]:
+    """JSON Lines, or a JSON array one element a line; with the lines of the garbage and valid items."""
+    g_lines, v_lines = [], []
+    if container == "lines":
+        for n, (ok, _) in enumerate(items, 1):
+            (v_lines if ok else g_lines).append(n)
+        return "".join(dumps(v) + "\n" for _, v in items), g_lines, v_lines
+    lines = ["["]
+    for n, (ok, v) in enumerate(items):
+        lines.append(dumps(v) + ("," if n < len(items) - 1 else ""))
+        (v_lines if ok else g_lines).append(len(lines))
+    return "\n".join(lines + ["]"]) + "\n", g_lines, v_lines
+
+
 @st.composite
 def mixed_xapi(draw, min_bad: int = 0, first_valid: bool = False) -> Mixed:
     """Statements as an array, JSON Lines, or an LRS page; valid ones, voids, and garbage."""
@@ -706,16 +720,8 @@ def mixed_xapi(draw, min_bad: int = 0, first_valid: bool = False) -> Mixed:
         if draw(st.booleans()):
             text_ = json.dumps(json.loads(text_), indent=2, ensure_ascii=False)
             pretty = True
-    elif container == "lines":
-        text_ = "".join(dumps(v) + "\n" for _, v in items)
-        for n, (ok, _) in enumerate(items, 1):
-            (v_lines if ok else g_lines).append(n)
     else:
-        lines = ["["]
-        for n, (ok, v) in enumerate(items):
-            lines.append(dumps(v) + ("," if n < len(items) - 1 else ""))
-            (v_lines if ok else g_lines).append(len(lines))
-        text_ = "\n".join(lines + ["]"]) + "\n"
+        text_, g_lines, v_lines = lines_or_array(items, container)
     mixed = Mixed("xapi", text_, expected, len(bad), g_lines, v_lines, voids=[v["id"] for v in voids],
                   skips=outcomes.count("skipped"))
     if pretty:  # BUG 11, fixed: a pretty-printed page in a .jsonl file is read as JSON Lines
@@ -842,16 +848,8 @@ def mixed_caliper(draw, min_bad: int = 0, first_valid: bool = False) -> Mixed:
         envelope = {"sensor": LMS + "sensor", "sendTime": "2026-01-01T00:00:00.000Z",
                     "dataVersion": CALIPER_CONTEXTS[1], "data": [v for _, v in items]}
         text_ = json.dumps(envelope, ensure_ascii=False, indent=draw(st.sampled_from([None, 2])))
-    elif container == "lines":
-        text_ = "".join(dumps(v) + "\n" for _, v in items)
-        for n, (ok, _) in enumerate(items, 1):
-            (v_lines if ok else g_lines).append(n)
     else:
-        lines = ["["]
-        for n, (ok, v) in enumerate(items):
-            lines.append(dumps(v) + ("," if n < len(items) - 1 else ""))
-            (v_lines if ok else g_lines).append(len(lines))
-        text_ = "\n".join(lines + ["]"]) + "\n"
+        text_, g_lines, v_lines = lines_or_array(items, container)
     expected = [("event_id", eid) for eid in ids]
     return Mixed("caliper", text_, expected, len(bad), g_lines, v_lines, skips=outcomes.count("skipped"))
 
