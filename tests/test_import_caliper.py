@@ -212,6 +212,11 @@ def test_a_big_envelope_is_streamed_item_by_item():
 def test_an_object_without_the_streamed_member_is_read_whole():
     text = json.dumps({"statements": [1, 2], "more": ""}, indent=2)
     assert list(sources.json_document(io.StringIO(text), member="data")) == [(1, {"statements": [1, 2], "more": ""})]
+    # a member longer than a few read chunks: the object is read whole, in one pass
+    export = {"format": "progress-cli-export", "events": [{"event_id": f"e{i}"} for i in range(300_000)]}
+    fh = _CountingText(json.dumps(export))
+    assert list(sources.json_document(fh, member="data")) == [(1, export)]
+    assert fh.chars_read == len(fh.getvalue())
     broken = list(sources.json_document(io.StringIO('{"sensor": "s", "data": [1, 2}'), member="data"))
     assert broken[:2] == [(1, sources.Member(1)), (1, sources.Member(2))]
     assert str(broken[2][1]).startswith("invalid JSON, the rest of the array cannot be read")

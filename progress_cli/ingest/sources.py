@@ -256,7 +256,7 @@ def _object_members(tape: _Tape, buffer: str, pos: int, member: str):
                 return _STREAMED, None
             buffer, pos, line, eof = state
             continue
-        decoded = _decode(tape, buffer, pos, eof)
+        decoded = _decode(tape, buffer, pos, eof, limited=not streamed)
         if decoded is None:
             break
         value, start, pos, buffer, eof = decoded
@@ -279,8 +279,14 @@ def _members_of(items):
         yield line, value if isinstance(value, RowRejected) else Member(value)
 
 
-def _decode(tape, buffer: str, pos: int, eof: bool):
-    """(value, start, end, buffer, eof) of the JSON value at `pos`, refilling as needed; None if invalid."""
+_MAX_REFILLS = 2  # a member value longer than this many chunks: the object is read whole instead
+
+
+def _decode(tape, buffer: str, pos: int, eof: bool, limited: bool = True):
+    """(value, start, end, buffer, eof) of the JSON value at `pos`, refilling as needed; None if
+    invalid, or if `limited` and the value runs past _MAX_REFILLS chunks (parsing it again from
+    its start on every chunk would take time quadratic in its length)."""
+    refills = 0
     while True:
         try:
             value, end = _LENIENT.raw_decode(buffer, pos)
@@ -288,9 +294,10 @@ def _decode(tape, buffer: str, pos: int, eof: bool):
                 raise json.JSONDecodeError("value reaches the end of the buffer", buffer, end)
             return value, pos, end, buffer, eof
         except (ValueError, RecursionError):
-            if eof:
+            if eof or (limited and refills == _MAX_REFILLS):
                 return None
             buffer, pos, eof = _refill(tape, buffer, pos)
+            refills += 1
 
 
 def _refill(fh: TextIO, buffer: str, pos: int) -> tuple[str, int, bool]:
