@@ -163,12 +163,13 @@ def event_to_row(event: Any, resolve: Resolve, mapping: XapiMapping) -> dict[str
         raise RowRejected("event has no action")
     obj = resolve(event.get("object"))
     generated = resolve(event.get("generated"))
-    attempt = obj if _type(obj) == "Attempt" else generated if _type(generated) == "Attempt" else None
+    obj_type = _type(obj)
+    attempt = obj if obj_type == "Attempt" else generated if _type(generated) == "Attempt" else None
     learner = _learner(kind, actor, attempt, resolve)
     course = _course(event, obj, attempt, resolve)
     if course is None:
         return Skip(NO_COURSE)
-    task = _task(kind, obj, attempt, resolve)
+    task = _task(kind, obj, obj_type, attempt, resolve)
     score, scored = _score(generated)
     return {
         "event_id": event.get("id", event.get("@id")),
@@ -177,7 +178,7 @@ def event_to_row(event: Any, resolve: Resolve, mapping: XapiMapping) -> dict[str
         "session_id": _id(resolve(event.get("session"), needed=False)),
         "module_id": mapping.activity_id(course),
         "task_id": mapping.activity_id(task) if task and task != course else None,
-        "type": _kind(kind, action, obj, task, scored),
+        "type": _kind(kind, action, obj_type, task, scored),
         "timestamp": event["eventTime"],
         "score": score,
         "duration_s": attempt.get("duration") if attempt is not None else None,
@@ -224,9 +225,9 @@ def _up_to_course(entity: dict | None, link: str, resolve: Resolve) -> str | Non
     return None
 
 
-def _task(kind: str, obj: dict | None, attempt: dict | None, resolve: Resolve) -> str | None:
+def _task(kind: str, obj: dict | None, obj_type: str, attempt: dict | None, resolve: Resolve) -> str | None:
     """The assessment or assignable the event is about (an item counts as its assessment)."""
-    if obj is not None and (_type(obj) in ASSESSMENT_TYPES or kind == "AssignableEvent"):
+    if obj is not None and (obj_type in ASSESSMENT_TYPES or kind == "AssignableEvent"):
         return _id(_assessment_of(obj, resolve))
     if attempt is not None:
         assignable = resolve(_field(attempt, "assignable"))
@@ -268,12 +269,12 @@ def _score(generated: dict | None) -> tuple[float | None, bool]:
         raise RowRejected("Score is out of range") from None
 
 
-def _kind(kind: str, action: str, obj: dict | None, task: str | None, scored: bool) -> str:
+def _kind(kind: str, action: str, obj_type: str, task: str | None, scored: bool) -> str:
     if kind == "SessionEvent" and action in SESSION_ACTIONS:
         return SESSION_ACTIONS[action]
     if scored:
         return "attempt"
-    if action == "Completed" and _type(obj) in COURSE_TYPES:
+    if action == "Completed" and obj_type in COURSE_TYPES:
         return "module_completed"
     if action == "Completed" and kind == "AssignableEvent" and task:
         return "task_completed"
