@@ -18,15 +18,16 @@ from typing import Any, Callable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
 from progress_cli.catalog import XapiMapping
-from progress_cli.errors import InputFileError
+from progress_cli.errors import InputFileError, UnknownFormat, UsageError
 from progress_cli.ingest import caliper, edx, sources
-from progress_cli.ingest.record import RowRejected, normalize
+from progress_cli.ingest.record import FIELDS, RowRejected, normalize
 from progress_cli.ingest.xapi import Skip, Void, is_statement_like, statement_to_row, unwrap
 
 FORMATS = ("auto", "jsonl", "csv", "json", "xapi", "caliper", "edx")
 EXPORT_FORMAT = "progress-cli-export"  # the "format" of `progress export --format json`: re-imported as events
 _SNIFF = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
+_TAB_SUFFIXES = (".tsv", ".tab")
 _SEED_EVENT_FIELDS = ("task_id", "skill", "duration_s", "difficulty", "event_id", "score", "type", "timestamp")
 
 
@@ -82,16 +83,17 @@ def file_sha256(path: Path) -> str:
 
 
 def detect_format(path: Path, head: str) -> str:
-    """jsonl, csv, json, xapi, caliper or edx, from the extension (inside .gz) and the first object."""
+    """jsonl, csv (tab-separated included), json, xapi, caliper or edx, from the extension
+    (inside .gz) and the first object."""
     suffix = _inner_name(path).suffix.lower()
-    if suffix in (".csv", ".tsv"):
+    if suffix in (".csv", *_TAB_SUFFIXES):
         return "csv"
     if suffix == ".log" or edx.looks_like_tracking_log(head):
         return "edx"
     text = head.lstrip()
     if text[:1] not in ("[", "{"):
         if suffix in (".json", ".jsonl", ".ndjson"):
-            raise InputFileError(f"{path}: does not start with JSON; use --format to say what it is")
+            raise UnknownFormat(f"{path}: does not start with JSON, so its format cannot be told")
         return "csv"
     try:
         first = _first_object(path)
@@ -104,6 +106,14 @@ def detect_format(path: Path, head: str) -> str:
     if edx.is_edx_event(first):
         return "edx"
     return "jsonl" if _container(head, _inner_name(path)) == "lines" else "json"
+
+
+def csv_delimiter(path: Path, head: str) -> str:
+    """A tab for .tsv/.tab files (gzipped too) and for a header with tabs and no commas; else a comma."""
+    if _inner_name(path).suffix.lower() in _TAB_SUFFIXES:
+        return "\t"
+    header = head.split("\n", 1)[0]
+    return "\t" if "\t" in header and "," not in header else ","
 
 
 def _container(head: str, path: Path | None = None) -> str:
@@ -193,6 +203,14 @@ def _first_object(path: Path) -> Any:
     return None
 
 
+def check_column_map(column_map: Mapping[str, str]) -> None:
+    """Refuse a column map whose target is not a field of the event record."""
+    for field in column_map:
+        if field not in FIELDS:
+            raise UsageError(f"cannot map a column to {field!r}: not a field of the event record "
+                             f"(the fields: {', '.join(FIELDS)})")
+
+
 def read_events(
     path: Path,
     fmt: str,
@@ -209,7 +227,7 @@ def read_events(
                 yield from _platform_events(fh, head, fmt, tz, xapi)
                 return
             if fmt == "csv":
-                objects = sources.csv_rows(fh)
+                objects = sources.csv_rows(fh, csv_delimiter(path, head))
             elif fmt == "jsonl" or _container(head) == "lines":
                 objects = sources.json_lines(fh)
             else:
