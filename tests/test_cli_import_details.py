@@ -1,6 +1,7 @@
 """`progress import`: tab-separated files, `--map` checks, and what happens to an old rejects
 file (issue 13). Nothing here depends on the backend: SQLite only."""
 
+import gzip
 import json
 
 import pytest
@@ -43,6 +44,25 @@ def test_a_comma_file_whose_values_hold_tabs_stays_comma_separated(cli, sql, tmp
     out = cli.json("import", path)["files"][0]
     assert (out["inserted"], out["rejected"]) == (1, 0)
     assert sql("select learner_id, module_id from events") == [("ana", "m")]
+
+
+@pytest.mark.parametrize("name", ["e.tsv.gz", "e.tab.gz"])
+def test_a_gzipped_tab_separated_file_is_told_by_the_name_inside(cli, sql, tmp_path, name):
+    plain = tab_separated(tmp_path / name.removesuffix(".gz"))
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    out = cli.json("import", path)["files"][0]
+    assert (out["format"], out["read"], out["inserted"], out["rejected"]) == ("csv", 3, 3, 0)
+    assert sql("select event_id, learner_id, score from events order by event_id") == [
+        ("t1", "ana", 71.5), ("t2", "ana", 80.0), ("t3", "ben", None)]
+
+
+def test_a_gzipped_json_file_that_is_not_json_is_one_line_error(cli, sql, tmp_path):
+    path = tmp_path / "a.json.gz"
+    path.write_bytes(gzip.compress(b"hello\n"))
+    assert cli("import", path, code=1).stderr == (
+        f"Error: {path}: does not start with JSON, so its format cannot be told; use --format to say what it is\n")
+    assert sql("select count(*) from events") == [(0,)]
 
 
 # --map FIELD=COLUMN -------------------------------------------------------------------------------

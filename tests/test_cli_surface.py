@@ -70,7 +70,7 @@ def test_every_command_spells_out_its_usage_line():
 
 
 @pytest.mark.parametrize("args, listed", [
-    (("import",), "--format <auto|jsonl|csv|json|xapi>"),
+    (("import",), "--format <auto|jsonl|csv|json|xapi|caliper|edx>"),
     (("leaderboard",), "--by <points|progress|streak>"),
     (("leaderboard",), "--period <week|month|all>"),
     (("report",), "--format <terminal|md|pdf|json>"),
@@ -270,7 +270,7 @@ def test_services_errors_read_well_without_the_cli(tmp_path):
     with pytest.raises(UsageError, match=r"^no leaderboard period 'year': periods are week, month, all$"):
         leaderboard(db, tz=UTC, period="year")
     engine = open_store(db)
-    with pytest.raises(UsageError, match=r"^no import format 'xml': formats are auto, jsonl, csv, json, xapi$"):
+    with pytest.raises(UsageError, match=r"^no import format 'xml': formats are auto, jsonl, csv, json, xapi, caliper, edx$"):
         import_files(engine, [], catalog=None, tz=UTC, fmt="xml")
     engine.dispose()
     with pytest.raises(ProgressError, match=r"^not a date or time: 'tomorrow' \(use YYYY-MM-DD\)$"):

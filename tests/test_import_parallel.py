@@ -160,3 +160,31 @@ def test_a_block_that_is_not_utf8_is_a_one_line_error_and_nothing_is_kept(tmp_pa
         import_files(engine, [src], catalog=Catalog(), tz=UTC, workers=2)
     engine.dispose()
     assert sqlite3.connect(tmp_path / "bad.db").execute("select count(*) from events").fetchone() == (0,)
+
+
+def test_caliper_events_one_a_line_in_blocks_store_what_one_stream_stores(tmp_path):
+    fixture = Path(__file__).parent / "fixtures" / "caliper" / "events_v1p1.jsonl"
+    lines = fixture.read_text(encoding="utf-8").splitlines()
+    src = tmp_path / "caliper.jsonl"
+    with src.open("w", encoding="utf-8") as out:
+        for copy in range(60):  # the same four lines again and again, each event with its own id
+            for line in lines:
+                out.write(line.replace("6b2f5e3a00", f"6b2f5e{copy:04d}") + "\n")
+    one = run(tmp_path, "one", [src], workers=1, fmt="caliper")
+    many = run(tmp_path, "many", [src], workers=2, fmt="caliper")
+    assert many == one
+    assert one[0] == [(240, 180, 0, 0, 60)]  # three events a copy; the Person entity line is skipped
+
+
+def test_gzipped_and_document_files_are_read_in_one_stream(tmp_path):
+    import gzip
+
+    src = json_lines_with_trouble(tmp_path / "events.jsonl")
+    gz = tmp_path / "events.jsonl.gz"
+    gz.write_bytes(gzip.compress(src.read_bytes()))
+    array = tmp_path / "events.json"
+    array.write_text(json.dumps([event(i) for i in range(50)]), encoding="utf-8")
+    head = lambda p: p.read_text(encoding="utf-8")[:65536]  # noqa: E731
+    assert blocks.line_format(gz, "jsonl", src.read_text(encoding="utf-8-sig")[:65536]) is None
+    assert blocks.line_format(array, "json", head(array)) is None
+    assert run(tmp_path, "gz", [gz], workers=2)[:3] == run(tmp_path, "plain", [src], workers=1)[:3]

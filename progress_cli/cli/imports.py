@@ -24,7 +24,8 @@ def _column_map(pairs: list[str]) -> dict[str, str]:
 
 def import_(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Export files: JSON Lines, CSV, JSON or xAPI.")],
+    files: Annotated[list[Path], typer.Argument(
+        metavar="FILE...", help="Export files: JSON Lines, CSV, JSON, xAPI, Caliper or Open edX tracking logs (also gzipped).")],
     fmt: Annotated[ImportFormat, typer.Option("--format", help="The files' format; auto: by extension and content.")] = ImportFormat.auto,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and count; write nothing (no rejects file either).")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Keep nothing from a file that has any rejected row.")] = False,

@@ -27,6 +27,8 @@ class ImportFormat(str, Enum):
     csv = "csv"
     json = "json"
     xapi = "xapi"
+    caliper = "caliper"
+    edx = "edx"
 
 
 class RankBy(str, Enum):

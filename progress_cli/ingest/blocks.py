@@ -48,17 +48,18 @@ class Block:
 def line_format(path: Path, fmt: str, head: str) -> LineFormat | None:
     """The LineFormat of a file whose rows can be read in blocks, else None (read it as one stream).
 
-    JSON documents (arrays, LRS pages) are one value; a file with bare carriage returns as line
-    ends would cut differently from how a text stream reads it.
+    JSON documents (arrays, LRS pages, a Caliper envelope) are one value; Open edX logs pair
+    lines with each other; a gzipped file has no byte offsets to cut at; a file with bare
+    carriage returns as line ends would cut differently from how a text stream reads it.
     """
-    if "\r" in head.replace("\r\n", ""):
+    if reader.is_gzip(path) or "\r" in head.replace("\r\n", ""):
         return None
     if fmt == "csv":
         header = head.split("\n", 1)[0].rstrip("\r")
         if "\n" not in head or header.count('"') % 2:  # a header that runs over lines: no blocks
             return None
         return LineFormat("csv", header, reader.csv_delimiter(path, head))
-    if fmt == "jsonl" or (fmt == "xapi" and reader.is_json_lines(head)):
+    if fmt == "jsonl" or (fmt in ("xapi", "caliper") and reader.is_json_lines(head)):
         return LineFormat(fmt)
     return None
 
@@ -153,5 +154,5 @@ def _outcomes(kind: LineFormat, path: Path, block: Block, tz: ZoneInfo, xapi: Xa
         # line 1 of that text is the header, line 2 the block's first line
         objects = ((line + block.first_line - 2, obj) for line, obj in rows)
     else:
-        objects = sources.json_lines(io.StringIO(text, newline=""), start=block.first_line)
+        objects = sources.json_lines(io.StringIO(text, newline=""), first=block.first_line)
     return reader.outcomes(objects, kind.fmt, tz, xapi, column_map)
