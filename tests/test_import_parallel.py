@@ -173,7 +173,7 @@ def test_caliper_events_one_a_line_in_blocks_store_what_one_stream_stores(tmp_pa
     one = run(tmp_path, "one", [src], workers=1, fmt="caliper")
     many = run(tmp_path, "many", [src], workers=2, fmt="caliper")
     assert many == one
-    assert one[0] == [(240, 180, 0, 0, 60)]  # three events a copy; the Person entity line is skipped
+    assert one[0] == [(240, 120, 0, 0, 120)]  # a copy: two events kept; a Person entity and a course-less tool use skipped
 
 
 def test_gzipped_and_document_files_are_read_in_one_stream(tmp_path):
