@@ -34,8 +34,11 @@ def _view(settings, learner: str | None, feed: deque) -> Group:
     from progress_cli.services.learners import list_learners
     from progress_cli.services.status import learner_status
 
-    body = (status_view(learner_status(settings.db, learner, tz=settings.tz)) if learner
-            else learners_table(list_learners(settings.db, tz=settings.tz), settings.tz))
+    if learner:
+        found = learner_status(settings.db, learner, tz=settings.tz)
+        body = status_view(found.payload, found.completion)
+    else:
+        body = learners_table(list_learners(settings.db, tz=settings.tz), settings.tz)
     lines = [Text(f"#{r['id']} {r['at'][11:19]}  {describe(r)}") for r in feed] or [Text("waiting for changes…", style="dim")]
     return Group(body, Panel(Group(*lines), title="Activity (Ctrl-C to quit)"))
 

@@ -22,6 +22,7 @@ class LearnerData:
     unlocks: list[dict[str, Any]]  # stored achievements_earned rows
     as_of: dt.datetime
     tz: ZoneInfo
+    calibrations: dict | None = None  # the completion forecasts' (services.calibration), when asked for
 
     def analyze(self, as_of: dt.datetime | None = None):
         from progress_cli.analytics import analyze
@@ -35,9 +36,12 @@ class LearnerData:
         return skill_progress(prepare_events(self.events, self.catalog, self.tz.key, as_of))
 
 
-def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> LearnerData:
-    """Events, name, catalog and unlocks of one learner; an unknown id suggests close ones."""
+def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None,
+                 with_calibrations: bool = False) -> LearnerData:
+    """Events, name, catalog and unlocks of one learner (and the forecast calibrations, when
+    asked for); an unknown id suggests close ones."""
     from progress_cli.services.achievements import stored_unlocks
+    from progress_cli.services.calibration import stored_calibrations
     from progress_cli.services.frames import events_frame
 
     moment = parse_as_of(as_of, tz)
@@ -48,8 +52,9 @@ def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = 
         rows = queries.live_events(conn, learner_ids=[learner_id])
         name = queries.learner_names(conn, [learner_id]).get(learner_id)
         unlocks = stored_unlocks(conn, [learner_id])
+        calibrations = stored_calibrations(conn, moment, tz) if with_calibrations else None
     engine.dispose()
-    return LearnerData(learner_id, name, catalog, events_frame(rows), unlocks, moment, tz)
+    return LearnerData(learner_id, name, catalog, events_frame(rows), unlocks, moment, tz, calibrations)
 
 
 def evaluate_badges(data: LearnerData, analysis) -> dict[str, list]:

@@ -52,14 +52,19 @@ class ReportRun:
         from progress_cli.analytics import analyze
         from progress_cli.reports.build import ReportInputs, build_reports
 
+        from progress_cli.services.calibration import stored_calibrations
+
         frame, names = _events(engine, learner_ids)
         now = analyze(frame, catalog, self.tz.key, self.moment)
+        with read_connection(engine) as conn:
+            calibrations = stored_calibrations(conn, self.moment, self.tz)
         inputs = ReportInputs(
             now=now,
             before=analyze(frame, catalog, self.tz.key, self.period.start_moment(self.tz) - _TICK),
             period=self.period, moment=self.moment, complete=self.complete, tz=self.tz,
             catalog=catalog, names=names,
             awards=period_awards(engine, catalog, learner_ids, self.period, self.moment, self.tz, now),
+            calibrations=calibrations,
         )
         return build_reports(inputs, learner_ids)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,12 +15,18 @@ RECENT_SESSIONS = 5
 RECENT_DAYS = 7
 
 
-def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Status:
+    payload: dict[str, Any]  # what --json prints (DESIGN 8)
+    completion: dict[str, Any]  # the completion forecast behind predicted_completion_date, with its interval
+
+
+def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> Status:
     """Everything `status` shows, computed from the learner's events as of `as_of`."""
     from progress_cli.analytics.recommend import recommendations
     from progress_cli.services.frames import records
 
-    data = load_learner(db, learner_id, tz=tz, as_of=as_of)
+    data = load_learner(db, learner_id, tz=tz, as_of=as_of, with_calibrations=True)
     catalog, moment, name = data.catalog, data.as_of, data.name
     now = data.analyze()
     skills_before = data.skills_as_of(moment - dt.timedelta(days=RECENT_DAYS))
@@ -33,11 +40,11 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
     badges = evaluate_badges(data, now)
     from progress_cli.services.insights import status_extras
 
-    extras = status_extras(now, learner_id)  # the completion forecast, plateaus, peak hours
+    extras = status_extras(now, learner_id, data.calibrations)  # the completion forecast, plateaus, peak hours
     earned = [{k: a[k] for k in ("id", "name", "type", "points", "earned_at")} for a in badges["earned"]]
     week_ago = (moment - dt.timedelta(days=RECENT_DAYS)).astimezone(dt.timezone.utc)
     week_minutes = week[0]["practice_minutes"] if week else 0.0
-    return {
+    payload = {
         "learner": {"id": learner_id, "name": name},
         "as_of": moment.isoformat(),
         "overall": {
@@ -46,7 +53,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
             "improvement_rate": overall.get("improvement_rate"),
             "strengths": overall.get("strengths") or [],
             "weaknesses": overall.get("weaknesses") or [],
-            "predicted_completion_date": extras["predicted_completion_date"],
+            "predicted_completion_date": extras["completion"]["estimate"],
             "streak_days": streak.get("streak_days") or 0,
             "total_time_s": overall.get("total_time_s") or 0.0,
         },
@@ -69,6 +76,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
             streak_days=streak.get("streak_days") or 0, last_active_day=streak.get("last_active_day"),
             week_minutes=week_minutes, plateaus=extras["plateaus"], peak_hours=extras["peak_hours"]),
     }
+    return Status(payload, extras["completion"])
 
 
 def _one(rows: list[dict]) -> dict:
