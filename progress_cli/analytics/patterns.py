@@ -147,22 +147,25 @@ def plateaus(scores: np.ndarray) -> list[dict]:
     the attempts before it: a stretch of n attempts has n - 4 rolling means, and their max
     minus min must be below 2 points. Stretches are found left to right, each as long as it
     can be, and do not overlap. Each item: {"first_attempt", "last_attempt" (1-based
-    positions in `scores`), "attempts" (last - first + 1, the attempts between merged
-    stretches included), "mean" (of those attempts' scores), "spread" (max - min of the
-    rolling means taken inside the plateau: under 2 for a single stretch)}.
+    positions in `scores`), "attempts" (last - first + 1: the few attempts between merged
+    stretches count, the learner was stuck all along), "mean" (of the scores of its
+    stretches: the level it is stuck at), "spread" (max - min of its stretches' rolling
+    means: under 2 for one stretch, how far apart the stuck levels are for several)}.
     """
     x = np.asarray(scores, dtype=float)
-    merged: list[list[int]] = []
+    merged: list[list[tuple[int, int]]] = []
     for first, last in _flat_stretches(x):
-        if merged and first - merged[-1][1] - 1 < PLATEAU_MIN_ATTEMPTS:
-            merged[-1][1] = last
+        if merged and first - merged[-1][-1][1] - 1 < PLATEAU_MIN_ATTEMPTS:
+            merged[-1].append((first, last))
         else:
-            merged.append([first, last])
+            merged.append([(first, last)])
     out = []
-    for first, last in merged:
-        inside = rolling_mean(x[first:last + 1])[ROLLING_WINDOW - 1:]
+    for stretches in merged:
+        first, last = stretches[0][0], stretches[-1][1]
+        flat = np.concatenate([x[a:b + 1] for a, b in stretches])
+        means = np.concatenate([rolling_mean(x[a:b + 1])[ROLLING_WINDOW - 1:] for a, b in stretches])
         out.append({"first_attempt": first + 1, "last_attempt": last + 1, "attempts": last - first + 1,
-                    "mean": float(x[first:last + 1].mean()), "spread": float(inside.max() - inside.min())})
+                    "mean": float(flat.mean()), "spread": float(means.max() - means.min())})
     return out
 
 
