@@ -21,24 +21,24 @@ METHODS = ("before", "after")  # the bootstrap of the recent pace; the calibrate
 class Calibrator:
     """The calibrations a forecast may use, from the completion samples of the whole data.
 
-    `history`: what recompute would have stored on the cut day (completions up to it).
-    `other-modules`: every completion of the other modules, whenever it happened; no
-    catalog-wide samples (the scored learner's own finish could be among them)."""
+    `history`: what recompute would have stored on the cut day (the replays known then).
+    `other-modules`: the replays of every other module, as a recompute at the end of the
+    data knows them; no catalog-wide samples (the scored learner's own finish could be
+    among them)."""
 
-    def __init__(self, samples: pd.DataFrame, mode: str) -> None:
-        self.samples, self.mode = samples, mode
+    def __init__(self, samples: pd.DataFrame, mode: str, data_end: int) -> None:
+        self.samples, self.mode, self.data_end = samples, mode, data_end
         self._cache: dict = {}
 
     def __call__(self, cut_day: int, module_id: str | None):
-        if self.mode == "history":
-            key = ("history", cut_day)
-            rows = self.samples["completed_day"].to_numpy() <= cut_day
-        else:
-            key = ("other", module_id)
-            scope = self.samples["scope"].to_numpy(dtype=object)
-            rows = (scope != OVERALL) & (scope != (module_scope(module_id) if module_id else None))
+        key = ("history", cut_day) if self.mode == "history" else ("other", module_id)
         if key not in self._cache:
-            self._cache[key] = calibrate(self.samples[rows])
+            if self.mode == "history":
+                self._cache[key] = calibrate(self.samples, cut_day)
+            else:
+                scope = self.samples["scope"].to_numpy(dtype=object)
+                rows = (scope != OVERALL) & (scope != (module_scope(module_id) if module_id else None))
+                self._cache[key] = calibrate(self.samples[rows], self.data_end)
         return self._cache[key]
 
 

@@ -24,11 +24,12 @@ history at an as-of date (one for everyone, or per learner from a `learner_id,as
 
 The calibration never sees the outcomes it is scored on. `--calibrate-on history` (the
 default) gives each cut what `progress recompute` would have stored on that day: the
-replayed forecasts of the completions up to the cut, so every outcome scored comes after
+replayed forecasts known then (finished by the cut), so every outcome scored comes after
 everything calibrated. `--calibrate-on other-modules` calibrates a module's forecasts on
-every other module's completions, whenever they happened (a split by module: on OULAD, where
-a module is one presentation, it is a leave-one-presentation-out); the catalog's forecast is
-left uncalibrated in that mode (the scored learner's own finish could be in its samples).
+every other module's replays, as a recompute at the end of the data knows them (a split by
+module: on OULAD, where a module is one presentation, it is a leave-one-presentation-out);
+the catalog's forecast is left uncalibrated in that mode (the scored learner's own finish
+could be in its samples).
 
 Per module, only the modules a learner had touched by the cut count. The target is a
 coverage between 75% and 85% for an 80% interval. `backtest_data.py` builds the datasets;
@@ -164,7 +165,7 @@ def backtest(frame: pd.DataFrame, catalog, tz: ZoneInfo, cuts: dict[str, str], w
     end = analyze(frame, catalog, tz.key, pd.Timestamp(frame["ts"].max()).to_pydatetime())
     data_end = int(end.prepared.today)
     actual_overall, actual_module = completion_days(end)
-    calibrations = Calibrator(completion_samples(end), calibrate_on)
+    calibrations = Calibrator(completion_samples(end), calibrate_on, data_end)
     groups = collections.defaultdict(list)
     for learner, day in cuts.items():
         groups[day].append(learner)

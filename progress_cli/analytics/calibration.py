@@ -9,7 +9,8 @@ is a multiple of 7, from the first event on the set's module to the day before t
 and, where the forecast rules give a date on that day (`forecast.completion_estimate_days`),
 records the estimate and the actual days from the cut to the finish.
 
-`calibrate` turns the ratios actual / estimate into quantiles, per scope (module forecasts
+`calibrate` turns the ratios actual / estimate into quantiles, as known on a day (replays
+whose finish came by then, watched for twice their estimate), per scope (module forecasts
 share one scope: every module's samples; the catalog's forecast has its own) and per
 horizon (how far out the estimate is: 1-7, 8-28, 29-91, 92+ days, since a forecast a week
 out errs differently from one three months out), plus one row per scope over all horizons.
@@ -38,6 +39,7 @@ from progress_cli.analytics.analysis import Analysis
 
 MIN_COMPLETIONS = 30  # finished sets of tasks a calibration needs (DESIGN 5.6's example)
 CUT_EVERY_DAYS = 7  # replay a forecast once a week: samples stay few, and each finish still counts
+FOLLOW_UP = 2  # a replay counts once the store has watched it for this many times its estimate
 LEVELS = np.linspace(0.0, 1.0, 101)  # the quantiles kept: every percent, min and max included
 OVERALL = "overall"  # the scope of the catalog's completion forecast
 MODULES = "modules"  # the scope of every module's forecast
@@ -101,10 +103,21 @@ class Calibration:
 Calibrations = dict[tuple[str, str], Calibration]  # (scope, horizon) -> Calibration
 
 
-def calibrate(samples: pd.DataFrame) -> Calibrations:
-    """The calibrations of completion samples (columns SAMPLE_COLUMNS), per (scope, horizon)
-    and per (scope, ALL); combinations without samples are left out."""
+def calibrate(samples: pd.DataFrame, today: int) -> Calibrations:
+    """The calibrations of completion samples (columns SAMPLE_COLUMNS) as known on local day
+    `today`, per (scope, horizon) and per (scope, ALL); combinations without samples are left
+    out.
+
+    Only finishes up to today are known, and only replays watched for FOLLOW_UP times their
+    estimate count: a replay from last week whose set finished in time is in the store, one
+    that will finish late is not yet, so the recent replays alone would say that forecasts
+    come true early. Waiting twice the estimate keeps every finish up to twice as late as
+    forecast."""
     out: Calibrations = {}
+    estimate = samples["estimate_days"].to_numpy(dtype=np.int64)
+    known = ((samples["completed_day"].to_numpy(dtype=np.int64) <= today)
+             & (samples["cut_day"].to_numpy(dtype=np.int64) + FOLLOW_UP * estimate <= today))
+    samples = samples[known]
     if samples.empty:
         return out
     estimate = samples["estimate_days"].to_numpy(dtype=np.int64)

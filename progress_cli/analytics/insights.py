@@ -216,11 +216,12 @@ def fit_curves(view: LearnerView) -> dict:
 
 # -- forecasts ---------------------------------------------------------------------------------
 
-def completion_forecasts(view: LearnerView, calibrations: dict | None = None) -> dict:
+def completion_forecasts(view: LearnerView, calibrations: dict | None = None, *, per_module: bool = True) -> dict:
     """{"completion": F, "modules": {module_id: F}}: overall, and per module the learner has
     started (no scipy). `calibrations` (`calibration.Calibrations`, as recompute stored them)
     set the intervals; None keeps the bootstrap without a word (the backtest's
-    "before")."""
+    "before"). `per_module` False leaves "modules" empty (status and reports show the
+    overall forecast only, and each module's costs a simulation when not calibrated)."""
     tasks, mods = view.tasks, view.modules
     started = set(view.events["module_id"].to_numpy(dtype=object).tolist())  # modules with an event
     with_catalog = bool(view.catalog.modules)
@@ -249,10 +250,11 @@ def completion_forecasts(view: LearnerView, calibrations: dict | None = None) ->
         if remaining > 0:
             chances.append(chance)
             risks.append(risk)
-        modules[row.module_id] = fc.completion_forecast(
-            completed_days=done_day[finished & in_module], remaining=remaining, total=int(row.tasks_total),
-            window=view.window, seed=view.seed("module", row.module_id), p_finish=chance, risk=risk,
-            **_calibrated(calibrations, row.module_id))
+        if per_module:
+            modules[row.module_id] = fc.completion_forecast(
+                completed_days=done_day[finished & in_module], remaining=remaining, total=int(row.tasks_total),
+                window=view.window, seed=view.seed("module", row.module_id), p_finish=chance, risk=risk,
+                **_calibrated(calibrations, row.module_id))
     risk = next((r for c, r in sorted(zip(chances, risks), key=lambda x: x[0]) if r), None)
     overall = fc.completion_forecast(completed_days=done_day[finished], remaining=total - completed, total=total,
                                      window=view.window, seed=view.seed("completion"),

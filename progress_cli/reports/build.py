@@ -119,7 +119,7 @@ def _completion_forecast(now: Analysis, learner_id: str, calibrations: Mapping) 
 
     if learner_id not in set(now.prepared.learners):
         return fc.no_forecast("no events yet")
-    return completion_forecasts(LearnerView(now, learner_id), dict(calibrations))["completion"]
+    return completion_forecasts(LearnerView(now, learner_id), dict(calibrations), per_module=False)["completion"]
 
 
 def _summary(now: dict, before: dict, act: dict, previous_score: float | None) -> dict[str, Any]:

@@ -33,9 +33,9 @@ def write_samples(conn: Connection, analysis) -> int:
     return bulk_insert(conn, ForecastSample.__table__, rows)
 
 
-def refresh_calibration(conn: Connection, as_of: dt.datetime) -> None:
-    """Rewrite the stored quantiles from every learner's samples."""
-    found = _calibrate(forecasts.forecast_samples(conn))
+def refresh_calibration(conn: Connection, as_of: dt.datetime, tz: ZoneInfo) -> None:
+    """Rewrite the stored quantiles from every learner's samples, as known at `as_of`."""
+    found = _calibrate(forecasts.forecast_samples(conn), as_of.astimezone(tz).date())
     computed = stored_time(as_of)
     forecasts.replace_calibration(conn, [{**c.as_row(), "computed_as_of": computed} for c in found.values()])
 
@@ -49,11 +49,11 @@ def stored_calibrations(conn: Connection, as_of: dt.datetime, tz: ZoneInfo) -> d
     rows = forecasts.calibration_rows(conn)
     if all(r["computed_as_of"] <= stored_time(as_of) for r in rows):
         return {(r["scope"], r["horizon"]): Calibration.from_row(r) for r in rows}
-    until = as_of.astimezone(tz).date().isoformat()
-    return _calibrate(forecasts.forecast_samples(conn, completed_until=until))
+    day = as_of.astimezone(tz).date()
+    return _calibrate(forecasts.forecast_samples(conn, completed_until=day.isoformat()), day)
 
 
-def _calibrate(rows) -> dict:
+def _calibrate(rows, day: dt.date) -> dict:
     import numpy as np
     import pandas as pd  # only on recompute and a past --as-of
 
@@ -63,7 +63,7 @@ def _calibrate(rows) -> dict:
                                                            "estimate_days", "actual_days"])
     for column in ("cut_day", "completed_day"):
         frame[column] = np.asarray(frame[column].to_numpy(dtype=str), dtype="datetime64[D]").astype(np.int64)
-    return calibrate(frame[SAMPLE_COLUMNS])
+    return calibrate(frame[SAMPLE_COLUMNS], (day - _EPOCH).days)
 
 
 def _date(day_number) -> str:

@@ -49,7 +49,7 @@ def status_extras(analysis, learner_id: str, calibrations: dict | None) -> dict[
         return {"completion": fc.no_forecast("no events yet"), "plateaus": [], "peak_hours": []}
     view = LearnerView(analysis, learner_id)
     return {
-        "completion": completion_forecasts(view, calibrations or {})["completion"],
+        "completion": completion_forecasts(view, calibrations or {}, per_module=False)["completion"],
         "plateaus": current_plateaus(view),
         "peak_hours": peak_times(view)["peak_hours"],
     }

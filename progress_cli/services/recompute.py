@@ -61,7 +61,7 @@ def recompute_learners(
             done.unlocked += unlocked
             if on_batch:
                 on_batch(len(chunk))
-        refresh_calibration(conn, as_of)  # over every learner's samples: the others' did not change
+        refresh_calibration(conn, as_of, tz)  # over every learner's samples: the others' did not change
         activity.record(conn, "recompute", None, learners=len(ids))
     done.learners = len(ids)
     done.unlocked.sort(key=lambda u: (u["earned_at"], u["learner_id"], u["achievement_id"]))

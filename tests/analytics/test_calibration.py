@@ -18,6 +18,7 @@ from progress_cli.catalog import parse_catalog
 from tests import forecast_history as h
 
 CATALOG = parse_catalog(h.CATALOG_TOML)
+TODAY = h.day_number(h.AS_OF)
 
 
 def analysis_of(kit, learners: int, as_of: dt.date = h.AS_OF):
@@ -44,7 +45,7 @@ def test_each_finish_is_replayed_at_the_weekly_cut_before_it(kit):
 
 
 def test_calibration_quantiles_of_the_known_history(kit):
-    found = calibrate(completion_samples(analysis_of(kit, 40)))
+    found = calibrate(completion_samples(analysis_of(kit, 40)), TODAY)
     assert set(found) == {(MODULES, ALL), (MODULES, "1-7"), (OVERALL, ALL), (OVERALL, "1-7")}
     c = found[(MODULES, "1-7")]
     assert (c.completions, c.samples) == (40, 40)
@@ -54,7 +55,7 @@ def test_calibration_quantiles_of_the_known_history(kit):
 
 def test_a_calibrated_forecast_scales_the_estimate_by_the_ratios(kit):
     analysis = analysis_of(kit, 40)
-    found = calibrate(completion_samples(analysis))
+    found = calibrate(completion_samples(analysis), TODAY)
     out = completion_forecasts(LearnerView(analysis, "now"), found)
     for f in (out["completion"], out["modules"]["m1"]):
         # estimate 3 days; 80%: floor(3 x 0.5) = 1 to ceil(3 x 3.5) = 11 days from today
@@ -68,7 +69,7 @@ def test_a_calibrated_forecast_scales_the_estimate_by_the_ratios(kit):
 @pytest.mark.parametrize("learners, calibrated", [(29, False), (30, True), (31, True)])
 def test_under_30_past_completions_the_interval_falls_back_and_says_so(kit, learners, calibrated):
     analysis = analysis_of(kit, learners)
-    out = completion_forecasts(LearnerView(analysis, "now"), calibrate(completion_samples(analysis)))
+    out = completion_forecasts(LearnerView(analysis, "now"), calibrate(completion_samples(analysis), TODAY))
     f = out["modules"]["m1"]
     assert f["estimate"] == iso(h.AS_OF, 3)
     if calibrated:
@@ -91,6 +92,16 @@ def test_without_any_history_the_basis_says_none_calibrated_it(kit):
 def test_completions_after_as_of_are_not_replayed(kit):
     # As of the day before the first finishes (S + 2 + 3), nobody has finished yet.
     assert completion_samples(analysis_of(kit, 40, as_of=h.START + dt.timedelta(days=4))).empty
+
+
+def test_a_replay_counts_once_watched_for_twice_its_estimate(kit):
+    # Every replay is cut on S + 4 with an estimate of 2 days; d = 3 finishes on S + 5.
+    samples = completion_samples(analysis_of(kit, 40))
+    start = h.day_number(h.START)
+    assert calibrate(samples, start + 7) == {}  # S + 4 + 2 x 2 = S + 8 is not yet
+    on_day_8 = calibrate(samples, start + 8)[(MODULES, "1-7")]  # watched long enough: only d <= 6 have finished
+    assert on_day_8.completions == sum(1 for d in h.finish_gaps(40) if d <= 6)
+    assert on_day_8.ratio(1.0) == (6 - 2) / 2
 
 
 def test_bounds_follow_the_quantiles_and_the_chance_of_finishing():
@@ -143,4 +154,4 @@ def test_samples_of_an_empty_analysis_have_the_columns(kit):
     out = completion_samples(kit.run([{"ts": "2026-03-01T09:00:00Z", "score": 50}]))
     assert out.empty and list(out.columns) == ["learner_id", "scope", "completed_day", "cut_day", "estimate_days",
                                                "actual_days"]
-    assert calibrate(pd.DataFrame(out)) == {}
+    assert calibrate(pd.DataFrame(out), TODAY) == {}
