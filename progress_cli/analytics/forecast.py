@@ -1,7 +1,8 @@
 """Forecasts with their uncertainty (DESIGN 5.6), as pure functions of day numbers and scores.
 
 Every forecast is `{"estimate", "low", "high", "confidence": 0.8, "basis", "reason"}`: low and
-high bound an 80% interval (the 10th and 90th percentiles of simulated outcomes), `basis`
+high bound an 80% interval (the 10th and 90th percentiles of simulated outcomes, or, for a
+completion date with a calibration, of the store's real ones: `calibration.py`), `basis`
 says what the numbers stand on, and `reason` why there is no forecast. A forecast is honest:
 with too little data estimate, low and high are null together and `reason` says why.
 
