@@ -36,6 +36,7 @@ import pandas as pd
 
 from progress_cli.analytics import forecast as fc
 from progress_cli.analytics.analysis import Analysis
+from progress_cli.json_output import to_json
 
 MIN_COMPLETIONS = 30  # finished sets of tasks a calibration needs (DESIGN 5.6's example)
 CUT_EVERY_DAYS = 7  # replay a forecast once a week: samples stay few, and each finish still counts
@@ -92,7 +93,7 @@ class Calibration:
 
     def as_row(self) -> dict:
         return {"scope": self.scope, "horizon": self.horizon, "completions": self.completions,
-                "samples": self.samples, "quantiles": json.dumps([round(q, 6) for q in self.quantiles])}
+                "samples": self.samples, "quantiles": to_json([round(q, 6) for q in self.quantiles], indent=None, compact=True)}
 
     @classmethod
     def from_row(cls, row) -> "Calibration":
