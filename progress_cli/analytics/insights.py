@@ -23,6 +23,7 @@ from progress_cli.analytics import forecast as fc
 from progress_cli.analytics import patterns as pt
 from progress_cli.analytics import recommend, rules
 from progress_cli.analytics.analysis import Analysis
+from progress_cli.analytics.calibration import pick
 from progress_cli.analytics.curve import fit_curve
 
 GAP_WORTH_A_WORD = 7  # days without practice that deserve a recommendation
@@ -266,8 +267,6 @@ def _calibrated(calibrations: dict | None, module_id: str | None) -> dict:
     """The calibration keywords of `forecast.completion_forecast` for one forecast."""
     if calibrations is None:
         return {}
-    from progress_cli.analytics.calibration import pick
-
     return {"calibration": functools.partial(pick, calibrations, module_id)}
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from progress_cli.analytics import Analysis
+from progress_cli.analytics import forecast as fc
+from progress_cli.analytics.insights import LearnerView, completion_forecasts
 from progress_cli.analytics.recommend import learner_recommendations
 from progress_cli.catalog import Catalog
 from progress_cli.reports import figures
@@ -104,9 +106,6 @@ def build_reports(inputs: ReportInputs, learner_ids: list[str]) -> list[dict[str
 
 def _completion_forecast(now: Analysis, learner_id: str, calibrations: Mapping) -> dict[str, Any]:
     """The catalog's completion forecast at the report's moment (DESIGN 5.6), as `status`."""
-    from progress_cli.analytics import forecast as fc
-    from progress_cli.analytics.insights import LearnerView, completion_forecasts
-
     if learner_id not in set(now.prepared.learners):
         return fc.no_forecast("no events yet")
     return completion_forecasts(LearnerView(now, learner_id), dict(calibrations), per_module=False)["completion"]

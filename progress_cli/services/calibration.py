@@ -24,7 +24,7 @@ _EPOCH = dt.date(1970, 1, 1)
 
 def write_samples(conn: Connection, analysis) -> int:
     """Store the replayed forecasts of the analysis's learners; returns how many."""
-    from progress_cli.analytics.calibration import completion_samples
+    from progress_cli.analytics.calibration import completion_samples  # pandas: see _calibrate
 
     samples = completion_samples(analysis)
     rows = [{"learner_id": learner, "scope": scope, "cut_date": _date(cut), "completed_date": _date(done),
@@ -44,7 +44,7 @@ def stored_calibrations(conn: Connection, as_of: dt.datetime, tz: ZoneInfo) -> d
     """The calibrations a forecast as of `as_of` may use (`analytics.calibration.Calibrations`):
     the stored ones, unless they were computed after `as_of`; then those of the samples of
     sets finished by as_of's local date (the slower path of a past `--as-of`)."""
-    from progress_cli.analytics.calibration import Calibration
+    from progress_cli.analytics.calibration import Calibration  # pandas: see _calibrate
 
     rows = forecasts.calibration_rows(conn)
     if all(r["computed_as_of"] <= stored_time(as_of) for r in rows):
@@ -54,8 +54,10 @@ def stored_calibrations(conn: Connection, as_of: dt.datetime, tz: ZoneInfo) -> d
 
 
 def _calibrate(rows, day: dt.date) -> dict:
+    # pandas and numpy (~0.3 s) on use only: `leaderboard` imports this module (through
+    # services.learner_data) and answers without them (DESIGN 9)
     import numpy as np
-    import pandas as pd  # only on recompute and a past --as-of
+    import pandas as pd
 
     from progress_cli.analytics.calibration import SAMPLE_COLUMNS, calibrate
 
