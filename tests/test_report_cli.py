@@ -17,7 +17,7 @@ EXPECTED = Path(__file__).resolve().parent / "expected"
 AS_OF = ("--as-of", "2026-11-27")
 LEARNERS = ["alice", "athena", "bob", "dmitry", "frank", "jose", "kenji", "lukas", "mia", "priya", "sam", "zoe"]
 REPORT_KEYS = {"learner", "period", "as_of", "summary", "time", "modules", "achievements", "milestones",
-               "improvements", "challenges", "recommendations", "next_goals", "labels", "charts"}
+               "improvements", "challenges", "recommendations", "forecast", "next_goals", "labels", "charts"}
 
 
 @pytest.fixture(scope="session")

@@ -17,8 +17,8 @@ def status(ctx: typer.Context, learner: LearnerArg, as_of: AsOf = None, json_out
     settings = ctx.obj
     result = learner_status(settings.db, learner, tz=settings.tz, as_of=as_of)
     if json_out or settings.json:
-        emit_json(result)
+        emit_json(result.payload)
     else:
         from progress_cli.render.status import status_view
 
-        console().print(status_view(result))
+        console().print(status_view(result.payload, result.completion))

@@ -35,8 +35,12 @@ def describe(row: dict[str, Any]) -> str:
 
 
 def watch_view(data: dict[str, Any], feed: Iterable[dict[str, Any]], tz: ZoneInfo) -> Group:
-    """The dashboard (`data`: {"status": ...} or {"learners": [...]}) above the recent activity rows."""
-    body = status_view(data["status"]) if "status" in data else learners_table(data["learners"], tz)
+    """The dashboard (`data`: {"status": services.status.Status} or {"learners": [...]}) above
+    the recent activity rows."""
+    if "status" in data:
+        body = status_view(data["status"].payload, data["status"].completion)
+    else:
+        body = learners_table(data["learners"], tz)
     lines = [Text(f"#{r['id']} {r['at'][11:19]}  {describe(r)}") for r in feed] or [Text("waiting for changes…", style="dim")]
     return Group(body, Panel(Group(*lines), title="Activity (Ctrl-C to quit)"))
 

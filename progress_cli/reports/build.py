@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from progress_cli.analytics import Analysis
+from progress_cli.analytics import forecast as fc
+from progress_cli.analytics.insights import LearnerView, completion_forecasts
 from progress_cli.analytics.recommend import learner_recommendations
 from progress_cli.catalog import Catalog
 from progress_cli.reports import figures
@@ -41,6 +43,8 @@ class ReportInputs:
     # period, [{"id", "name", "type", "points", "earned_at"}]; milestones: the upcoming ones at
     # the period's end, [{"id", "name", "progress", "estimated_date"}]. Absent: empty lists.
     awards: Mapping[str, Mapping[str, list]] = field(default_factory=dict)
+    # The completion forecasts' calibration (analytics.calibration.Calibrations), as stored.
+    calibrations: Mapping = field(default_factory=dict)
 
 
 def build_reports(inputs: ReportInputs, learner_ids: list[str]) -> list[dict[str, Any]]:
@@ -90,6 +94,7 @@ def build_reports(inputs: ReportInputs, learner_ids: list[str]) -> list[dict[str
             "challenges": sorted((c for c in changes if c["change"] < 0),
                                  key=lambda c: (round(c["change"], 9), c["skill"]))[:TOP_CHANGES],
             "recommendations": recommendations[lid],
+            "forecast": _completion_forecast(now, lid, inputs.calibrations),
             "next_goals": next_goals(recommendations[lid], weekly_goal_minutes=catalog.weekly_goal_minutes,
                                      week_minutes=week_minutes[lid], module_titles=titles, skill_names=skill_names,
                                      week_label="this week" if period.kind == "week" else "the last 7 days"),
@@ -97,6 +102,13 @@ def build_reports(inputs: ReportInputs, learner_ids: list[str]) -> list[dict[str
             "charts": charts[lid],
         })
     return reports
+
+
+def _completion_forecast(now: Analysis, learner_id: str, calibrations: Mapping) -> dict[str, Any]:
+    """The catalog's completion forecast at the report's moment (DESIGN 5.6), as `status`."""
+    if learner_id not in set(now.prepared.learners):
+        return fc.no_forecast("no events yet")
+    return completion_forecasts(LearnerView(now, learner_id), dict(calibrations), per_module=False)["completion"]
 
 
 def _summary(now: dict, before: dict, act: dict, previous_score: float | None) -> dict[str, Any]:

@@ -98,7 +98,7 @@ def learner_record(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None)
     from progress_cli.services.frames import events_frame
     from progress_cli.services.status import learner_status
 
-    status = learner_status(db, learner_id, tz=tz, as_of=as_of)
+    status = learner_status(db, learner_id, tz=tz, as_of=as_of).payload
     moment = parse_as_of(as_of, tz)
     engine = open_engine(db)
     try:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from progress_cli.analytics import forecast as fc
 from progress_cli.analytics.insights import LearnerView, completion_forecasts, current_plateaus, peak_times
 from progress_cli.analytics.insights import learner_insights as compute
 from progress_cli.analytics.recommend import learner_recommendations, ranked
@@ -25,9 +26,9 @@ class Insights:
 def learner_insights(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> Insights:
     """Everything `insights` shows, computed from the learner's events as of `as_of`."""
 
-    data = load_learner(db, learner_id, tz=tz, as_of=as_of)
+    data = load_learner(db, learner_id, tz=tz, as_of=as_of, with_calibrations=True)
     analysis = data.analyze()
-    found = compute(analysis, learner_id)
+    found = compute(analysis, learner_id, data.calibrations)
     recommendations = _with_status_rules(found["recommendations"], data.catalog, analysis, learner_id)
     payload = {
         "learner_id": learner_id,
@@ -41,16 +42,16 @@ def learner_insights(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | Non
     return Insights(payload, found["curve"]["scores"], found["curve"]["fit"])
 
 
-def status_extras(analysis, learner_id: str) -> dict[str, Any]:
-    """What `status` takes from the forecasts and patterns (no curve fitting, no scipy):
-    predicted_completion_date (the completion forecast's estimate), the skills on a plateau
-    now, and the peak hours."""
+def status_extras(analysis, learner_id: str, calibrations: dict | None) -> dict[str, Any]:
+    """What `status` takes from the forecasts and patterns (no curve fitting, no scipy): the
+    completion forecast (its estimate is predicted_completion_date), the skills on a
+    plateau now, and the peak hours."""
 
     if learner_id not in set(analysis.prepared.learners):  # no events at all: nothing to read
-        return {"predicted_completion_date": None, "plateaus": [], "peak_hours": []}
+        return {"completion": fc.no_forecast("no events yet"), "plateaus": [], "peak_hours": []}
     view = LearnerView(analysis, learner_id)
     return {
-        "predicted_completion_date": completion_forecasts(view)["completion"]["estimate"],
+        "completion": completion_forecasts(view, calibrations or {}, per_module=False)["completion"],
         "plateaus": current_plateaus(view),
         "peak_hours": peak_times(view)["peak_hours"],
     }

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from progress_cli.catalog import Catalog
 from progress_cli.config import parse_as_of
+from progress_cli.services.calibration import stored_calibrations
 from progress_cli.services.store_access import open_engine, read_catalog, require_learners
 from progress_cli.store import queries, read_snapshot
 from progress_cli.store.achievements import stored_unlocks
@@ -23,6 +24,7 @@ class LearnerData:
     unlocks: list[dict[str, Any]]  # stored achievements_earned rows
     as_of: dt.datetime
     tz: ZoneInfo
+    calibrations: dict | None = None  # the completion forecasts' (services.calibration), when asked for
 
     def analyze(self, as_of: dt.datetime | None = None):
         from progress_cli.analytics import analyze  # pandas: see load_learner
@@ -36,8 +38,10 @@ class LearnerData:
         return skill_progress(prepare_events(self.events, self.catalog, self.tz.key, as_of))
 
 
-def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> LearnerData:
-    """Events, name, catalog and unlocks of one learner; an unknown id suggests close ones."""
+def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None,
+                 with_calibrations: bool = False) -> LearnerData:
+    """Events, name, catalog and unlocks of one learner (and the forecast calibrations, when
+    asked for); an unknown id suggests close ones."""
     # pandas (~0.3 s) only here: `leaderboard` imports this module (through services.achievements)
     # and answers without it (DESIGN 9)
     from progress_cli.services.frames import events_frame
@@ -50,6 +54,7 @@ def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = 
         rows = queries.live_events(conn, learner_ids=[learner_id])
         name = queries.learner_names(conn, [learner_id]).get(learner_id)
         unlocks = stored_unlocks(conn, [learner_id])
+        calibrations = stored_calibrations(conn, moment, tz) if with_calibrations else None
     engine.dispose()
-    return LearnerData(learner_id, name, catalog, events_frame(rows), unlocks, moment, tz)
+    return LearnerData(learner_id, name, catalog, events_frame(rows), unlocks, moment, tz, calibrations)
 

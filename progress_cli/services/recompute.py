@@ -1,4 +1,5 @@
-"""`progress recompute`: rebuild the derived tables from events, a batch of learners at a time.
+"""`progress recompute`: rebuild the derived tables from events, a batch of learners at a time,
+then the forecast calibration over every learner (services/calibration.py).
 
 Memory follows the batch (and so the largest learner), not the store; the whole rebuild is
 one transaction, so readers see either the old figures or the new ones.
@@ -17,6 +18,7 @@ from progress_cli.analytics import analyze, next_milestone
 from progress_cli.analytics.achievements import current_overrides, evaluate
 from progress_cli.catalog import Catalog
 from progress_cli.json_output import to_json
+from progress_cli.services.calibration import refresh_calibration, write_samples
 from progress_cli.services.frames import events_frame, records
 from progress_cli.store import activity, queries, write_transaction
 from progress_cli.store.achievements import EARNED
@@ -61,6 +63,7 @@ def recompute_learners(
             done.unlocked += unlocked
             if on_batch:
                 on_batch(len(chunk))
+        refresh_calibration(conn, as_of, tz)  # over every learner's samples: the others' did not change
         activity.record(conn, "recompute", None, learners=len(ids))
     done.learners = len(ids)
     done.unlocked.sort(key=lambda u: (u["earned_at"], u["learner_id"], u["achievement_id"]))
@@ -119,6 +122,7 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
                                                        dates=("day",)))
     sessions = result.sessions.rename(columns={"start": "started_at", "end": "ended_at"})
     bulk_insert(conn, Session.__table__, records(sessions, [c.key for c in Session.__table__.columns]))
+    write_samples(conn, result)
     return _store_unlocks(conn, result, catalog, as_of)
 
 

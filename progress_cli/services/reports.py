@@ -22,6 +22,7 @@ from progress_cli.reports.build import ReportInputs, build_reports
 from progress_cli.reports.charts import chart_data
 from progress_cli.reports.periods import Period, report_moment, resolve_period
 from progress_cli.services.achievements import achievement_view, upcoming_milestones
+from progress_cli.services.calibration import stored_calibrations
 from progress_cli.services.frames import events_frame, records
 from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
 from progress_cli.store import queries, read_snapshot
@@ -50,13 +51,15 @@ class ReportRun:
         engine = open_engine(self.db)
         try:
             catalog = stored_catalog(engine)
+            with read_snapshot(engine) as conn:  # one calibration for every batch
+                calibrations = stored_calibrations(conn, self.moment, self.tz)
             for start in range(0, len(self.learner_ids), self.batch):
-                yield from self._batch(engine, catalog, self.learner_ids[start:start + self.batch])
+                yield from self._batch(engine, catalog, calibrations, self.learner_ids[start:start + self.batch])
         finally:
             engine.dispose()
 
-    def _batch(self, engine: Engine, catalog: Catalog, learner_ids: list[str]) -> list[dict[str, Any]]:
-
+    def _batch(self, engine: Engine, catalog: Catalog, calibrations: dict,
+               learner_ids: list[str]) -> list[dict[str, Any]]:
         frame, names = _events(engine, learner_ids)
         now = analyze(frame, catalog, self.tz.key, self.moment)
         inputs = ReportInputs(
@@ -65,6 +68,7 @@ class ReportRun:
             period=self.period, moment=self.moment, complete=self.complete, tz=self.tz,
             catalog=catalog, names=names,
             awards=period_awards(engine, catalog, learner_ids, self.period, self.moment, self.tz, now),
+            calibrations=calibrations,
         )
         return build_reports(inputs, learner_ids)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,10 +19,16 @@ RECENT_SESSIONS = 5
 RECENT_DAYS = 7
 
 
-def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Status:
+    payload: dict[str, Any]  # what --json prints (DESIGN 8)
+    completion: dict[str, Any]  # the completion forecast behind predicted_completion_date, with its interval
+
+
+def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> Status:
     """Everything `status` shows, computed from the learner's events as of `as_of`."""
 
-    data = load_learner(db, learner_id, tz=tz, as_of=as_of)
+    data = load_learner(db, learner_id, tz=tz, as_of=as_of, with_calibrations=True)
     catalog, moment, name = data.catalog, data.as_of, data.name
     now = data.analyze()
     skills_before = data.skills_as_of(moment - dt.timedelta(days=RECENT_DAYS))
@@ -33,11 +40,11 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
     modules = [_module(m, module_skills) for m in records(now.modules, now.modules.columns)]
     week = records(now.weekly.tail(1), now.weekly.columns)
     badges = evaluate_badges(data, now)
-    extras = status_extras(now, learner_id)  # the completion forecast, plateaus, peak hours
+    extras = status_extras(now, learner_id, data.calibrations)  # the completion forecast, plateaus, peak hours
     earned = [{k: a[k] for k in ("id", "name", "type", "points", "earned_at")} for a in badges["earned"]]
     week_ago = (moment - dt.timedelta(days=RECENT_DAYS)).astimezone(dt.timezone.utc)
     week_minutes = week[0]["practice_minutes"] if week else 0.0
-    return {
+    payload = {
         "learner": {"id": learner_id, "name": name},
         "as_of": moment.isoformat(),
         "overall": {
@@ -46,7 +53,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
             "improvement_rate": overall.get("improvement_rate"),
             "strengths": overall.get("strengths") or [],
             "weaknesses": overall.get("weaknesses") or [],
-            "predicted_completion_date": extras["predicted_completion_date"],
+            "predicted_completion_date": extras["completion"]["estimate"],
             "streak_days": streak.get("streak_days") or 0,
             "total_time_s": overall.get("total_time_s") or 0.0,
         },
@@ -68,6 +75,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
             now, catalog, [learner_id], week_minutes={learner_id: week_minutes},
             extras={learner_id: {"plateaus": extras["plateaus"], "peak_hours": extras["peak_hours"]}})[learner_id],
     }
+    return Status(payload, extras["completion"])
 
 
 def _one(rows: list[dict]) -> dict:

@@ -47,7 +47,8 @@ def follow(engine: Engine, since: int, *, learner_id: str | None, interval: floa
 
 
 def dashboard_data(db: str, learner_id: str | None, *, tz: ZoneInfo) -> dict[str, Any]:
-    """What the live view shows above the feed: {"status": ...} of one learner, or {"learners": [...]}."""
+    """What the live view shows above the feed: {"status": Status} of one learner (services.status),
+    or {"learners": [...]}."""
     # status imports pandas (~0.3 s); the JSON stream never calls this
     from progress_cli.services.learners import list_learners
     from progress_cli.services.status import learner_status

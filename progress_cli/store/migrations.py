@@ -45,6 +45,13 @@ def m006_sessions(conn: Connection) -> None:
     models.SQLModel.metadata.create_all(conn, tables=[derived.Session.__table__])
 
 
+def m007_forecast_calibration(conn: Connection) -> None:
+    """Calibrated completion intervals (DESIGN 5.6); filled by the next `progress recompute`."""
+    from progress_cli.store.derived import ForecastCalibration, ForecastSample
+
+    models.SQLModel.metadata.create_all(conn, tables=[ForecastSample.__table__, ForecastCalibration.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", m001_initial),
     (2, "derived progress tables", m002_derived_progress),
@@ -52,6 +59,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "certificates and signing keys", m004_certificates),
     (5, "activity outbox", m005_activity_outbox),
     (6, "sessions", m006_sessions),
+    (7, "forecast calibration", m007_forecast_calibration),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 
