@@ -1,4 +1,4 @@
-"""`progress cert check|issue|verify|revoke|list`."""
+"""`progress cert check|issue|verify|publish|revoke|list`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from progress_cli.errors import NothingToDo, UsageError
 
 EXIT_NOT_VALID = 5
 
-app = typer.Typer(help="Certificates: eligibility, issuing (PDF + Open Badges 3.0 VC-JWT), verification, revocation.",
+app = typer.Typer(help="Certificates: eligibility, issuing (PDF + Open Badges 3.0 VC-JWT), verification, revocation, publishing.",
                   no_args_is_help=True)
 
 AsOf = Annotated[Optional[str], typer.Option("--as-of", help="As it was at the end of this day (YYYY-MM-DD).")]
@@ -86,17 +86,20 @@ def issue(
 @app.command("verify")
 def verify(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(metavar="FILE|CODE", help="A .jwt credential, a certificate PDF, or a verification code.")],
+    target: Annotated[str, typer.Argument(metavar="FILE|CODE|URL",
+                                          help="A .jwt credential, a certificate PDF, a verification code, or a verification page URL.")],
+    offline: Annotated[bool, typer.Option("--offline", help="Fetch nothing: a did:web issuer is checked against this store's keys, "
+                                                            "revocation only in this store's register.")] = False,
     issuer: Annotated[Optional[str], typer.Option("--issuer", metavar="DID",
-                                                  help="Trust only this issuer (its did:key) and do not read the store.")] = None,
+                                                  help="Trust only this issuer (a did:key or did:web) and do not read the store.")] = None,
     as_of: AsOf = None,
     json_out: Json = False,
 ) -> None:
-    """Check signature, issuer key, expiry and revocation: VALID, EXPIRED, REVOKED or INVALID (exit 5 unless VALID)."""
-    from progress_cli.services.certs import verify as verify_certificate
+    """Check signature, issuer key, expiry and revocation: VALID, EXPIRED, REVOKED, INVALID or UNCHECKED (exit 5 unless VALID)."""
+    from progress_cli.services.cert_verify import verify as verify_certificate
 
     settings = ctx.obj
-    result = verify_certificate(settings.db, target, tz=settings.tz, as_of=as_of, issuer=issuer)
+    result = verify_certificate(settings.db, target, tz=settings.tz, as_of=as_of, issuer=issuer, offline=offline)
     if json_out or settings.json:
         emit_json(result)
     else:
@@ -105,6 +108,30 @@ def verify(
         console().print(verify_view(result), end="")
     if result["status"] != "VALID":
         raise typer.Exit(EXIT_NOT_VALID)
+
+
+@app.command("publish")
+def publish(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="Folder of the site, served at the catalog's [issuer] verify_url.")],
+    json_out: Json = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; errors only.")] = False,
+) -> None:
+    """Write the static verification site: a page per certificate, the signed revocation list, the issuer's profile and DID document."""
+    from progress_cli.certs.views import issue_progress
+    from progress_cli.render.cert_site import CertSiteRenderer
+    from progress_cli.services.cert_site import publish_site
+
+    settings = ctx.obj
+    quiet = quiet or settings.quiet
+    json_out = json_out or settings.json
+    with issue_progress(enabled=not (quiet or json_out)) as on_start:
+        result = publish_site(settings.db, out, tz=settings.tz, renderer=CertSiteRenderer(), on_start=on_start)
+    if json_out:
+        emit_json(result)
+    elif not quiet:
+        say(f"published {result['certificates']} certificates ({result['revoked']} revoked, {result['expired']} expired) "
+            f"to {result['out_dir']} at {result['published_at']}; serve it at {result['verify_url']}")
 
 
 @app.command("revoke")

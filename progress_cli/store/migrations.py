@@ -52,6 +52,16 @@ def m006_sessions(conn: Connection) -> None:
     models.SQLModel.metadata.create_all(conn, tables=[Session.__table__])
 
 
+def m008_status_list_index(conn: Connection) -> None:
+    """Each certificate's index in the published revocation list (DESIGN 4, 6.1); NULL for
+    those issued before (their credentials name no status list)."""
+    from progress_cli.store.certs import CERTS
+
+    if "status_index" not in {c["name"] for c in inspect(conn).get_columns("certificates")}:
+        conn.exec_driver_sql("ALTER TABLE certificates ADD COLUMN status_index INTEGER")
+    next(i for i in CERTS.indexes if i.name == "ux_certificates_status_index").create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", m001_initial),
     (2, "derived progress tables", m002_derived_progress),
@@ -59,6 +69,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "certificates and signing keys", m004_certificates),
     (5, "activity outbox", m005_activity_outbox),
     (6, "sessions", m006_sessions),
+    (8, "certificate status-list index", m008_status_list_index),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 
