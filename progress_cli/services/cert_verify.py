@@ -100,7 +100,7 @@ def verify(db: str, target: str, *, tz: ZoneInfo, as_of: str | None = None, issu
         if code is not None and row is None:
             return not_found(code, as_of=moment, offline=offline)
         resolver = KeyResolver(store_keys=store_keys, pinned=None, offline=offline)
-        verdict = verify_token(token or row["token"], as_of=moment, resolve_key=resolver,
+        verdict = verify_token(row["token"] if code is not None else token, as_of=moment, resolve_key=resolver,
                                lookup=lambda credential_id: _registered(engine, credential_id),
                                fetch_status=get_status, offline=offline)
     finally:
