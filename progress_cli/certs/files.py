@@ -1,4 +1,5 @@
-"""The files of an issued certificate: `<learner>-<code>.pdf` and `.jwt`, written atomically."""
+"""The files of an issued certificate (`<learner>-<code>.pdf` and `.jwt`) and of the published
+site, written atomically."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
     except OSError as exc:
-        raise ProgressError(f"cannot write certificates to {path.parent}: {exc.strerror}") from None
+        raise ProgressError(f"cannot write to {path.parent}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)

@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 
 from progress_cli.certs import codes, didweb, site, statuslist
 from progress_cli.certs.credential import OB_CONTEXT, VC_CONTEXT, sign
+from progress_cli.certs.files import write_atomically
 from progress_cli.certs.identity import Identity
 from progress_cli.certs.issuing import from_text
 from progress_cli.certs.keys import PublicKey
 from progress_cli.certs.validity import status_at
 from progress_cli.errors import ProgressError
 from progress_cli.services.certs import current_signer, keys_dir
-from progress_cli.services.output_files import write_atomic
 from progress_cli.services.store_access import open_engine, stored_catalog
 from progress_cli.store import read_connection
 from progress_cli.store import certs as store
@@ -40,21 +40,31 @@ class SiteRenderer(Protocol):
 
 @dataclass
 class _Writer:
-    """Writes the site's files under `root`, counting them."""
+    """Writes the site's files under `root`, each through a temporary file in its own folder
+    renamed over the old one (certs.files.write_atomically), and counts them."""
 
     root: Path
     files: int = 0
     bytes: int = 0
+    unchanged: int = 0
 
-    def __call__(self, relative: str, data: str | bytes) -> None:
+    def __call__(self, relative: str, data: str | bytes, *, if_changed: bool = False) -> None:
         payload = data.encode("utf-8") if isinstance(data, str) else data
         target = self.root / relative
-        try:
-            write_atomic(target, payload)
-        except OSError as exc:
-            raise ProgressError(f"cannot write {target}: {exc.strerror or exc}") from None
         self.files += 1
         self.bytes += len(payload)
+        if if_changed and _holds(target, payload):
+            self.unchanged += 1
+            return
+        write_atomically(target, payload)
+
+
+def _holds(path: Path, payload: bytes) -> bool:
+    """True when `path` already holds exactly `payload` (a credential never changes)."""
+    try:
+        return path.stat().st_size == len(payload) and path.read_bytes() == payload
+    except OSError:
+        return False
 
 
 def publish_site(db: str, out_dir: Path, *, tz: ZoneInfo, renderer: SiteRenderer,
@@ -93,7 +103,7 @@ def publish_site(db: str, out_dir: Path, *, tz: ZoneInfo, renderer: SiteRenderer
     for row in rows:
         page = _page(row, common, published_at, tz)
         counts[page["status"]] += 1
-        write(site.credential_path(row["code"]), row["token"])
+        write(site.credential_path(row["code"]), row["token"], if_changed=True)
         write(site.page_path(row["code"]), renderer.certificate_page(page))
         if advance:
             advance()
@@ -103,7 +113,7 @@ def publish_site(db: str, out_dir: Path, *, tz: ZoneInfo, renderer: SiteRenderer
             "valid": counts["VALID"], "expired": counts["EXPIRED"], "revoked": counts["REVOKED"],
             "status_list": {"url": identity.status_list_url, "entries": status_list["size"],
                             "revoked": status_list["revoked"]},
-            "did_document": document_path, "files": write.files, "bytes": write.bytes,
+            "did_document": document_path, "files": write.files, "unchanged": write.unchanged, "bytes": write.bytes,
             "seconds": time.perf_counter() - started}
 
 
