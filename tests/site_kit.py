@@ -62,12 +62,14 @@ class SiteServer:
             self.running = False
 
 
-def site_download(root: Path):
+def site_download(root: Path, served_at: str = "/"):
     """A `download(url) -> bytes` for openbadgeslib that reads the published files: the path of
-    the URL (whatever its host, scheme and port) inside `root`."""
+    the URL (whatever its host, scheme and port), less the path the site is `served_at`, inside `root`."""
 
     def download(url: str) -> bytes:
-        path = unquote(urlsplit(url).path).lstrip("/")
+        path = unquote(urlsplit(url).path)
+        assert path.startswith(served_at), url
+        path = path[len(served_at):]
         target = (root / path).resolve()
         assert target.is_relative_to(root.resolve()), url
         return target.read_bytes()

@@ -10,6 +10,7 @@ import json
 import os
 import random
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jwt
 import pytest
@@ -278,20 +279,25 @@ def test_publish_leaves_everything_else_in_the_folder_alone(cli, site):
 
 # --------------------------------------------------------------------------- an independent verifier
 
-@pytest.mark.parametrize("did", ["key", "web"])
-def test_openbadgeslib_accepts_the_published_credentials_until_revoked(cli, store, tmp_path, did):
+@pytest.mark.parametrize("did, verify_url", [("key", VERIFY_URL), ("web", VERIFY_URL),
+                                             ("web", "http://127.0.0.1:8765/certs/")])
+def test_openbadgeslib_accepts_the_published_credentials_until_revoked(cli, store, tmp_path, did, verify_url):
     from openbadgeslib.ob3 import OB3VerificationError, OB3Verifier
 
-    use_issuer(cli, tmp_path, VERIFY_URL, did=did)
+    use_issuer(cli, tmp_path, verify_url, did=did)
     issued = issue_all(cli, tmp_path / "out")
     folder = tmp_path / "site"
-    cli("cert", "publish", "--out", folder)
-    download = site_download(folder)
+    published = cli.json("cert", "publish", "--out", folder)
+    download = site_download(folder, served_at=urlsplit(verify_url).path)
+    expected_did = {"key": cli.json("keys", "show")["current"]["did"], "web": didweb.did_web(verify_url)}[did]
+    if verify_url.endswith("/certs/"):
+        assert expected_did == "did:web:127.0.0.1%3A8765:certs" and published["did_document"] == "did.json"
+        assert (folder / "did.json").is_file() and not (folder / ".well-known").exists()
 
     def check(learner: str):
         token = (folder / "c" / issued[learner]["code"] / "credential.jwt").read_text()
         iss = _claims(token)["iss"]
-        assert iss == (DID_WEB if did == "web" else cli.json("keys", "show")["current"]["did"])
+        assert iss == expected_did
         return OB3Verifier.for_issuer_did(iss, download=download).verify(token, check_status=True, download=download)
 
     credential = check("dmitry")
