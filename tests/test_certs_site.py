@@ -169,7 +169,7 @@ def test_without_an_issuer_table_the_credential_is_as_before(cli, store, tmp_pat
 def test_the_pdf_names_the_issuer_and_its_qr_code_leads_to_the_page(site):
     from pypdf import PdfReader
 
-    from progress_cli.certs.qr import qr_runs
+    from progress_cli.render.qr import qr_runs
 
     zoe = site["issued"]["zoe"]
     page_url = f"{VERIFY_URL}c/{zoe['code']}/"

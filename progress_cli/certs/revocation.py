@@ -1,5 +1,6 @@
 """Is a verified credential revoked? This store's register and the issuer's published status
-list (W3C Bitstring Status List), each when there is one to ask. Pure, like `verify`.
+list (W3C Bitstring Status List), each when there is one to ask. Pure, like `verify`, which
+calls it.
 
 - The register, when this store knows the certificate, is the issuer's own word: a revocation
   there is REVOKED even before the site is re-published.
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from progress_cli.certs import statuslist
 from progress_cli.certs.validity import INVALID, REVOKED, VALID
-from progress_cli.certs.verify import UNCHECKED, FetchStatus, Resolve, Verdict, signed_payload
+from progress_cli.certs.signed import UNCHECKED, FetchStatus, Resolve, Verdict, signed_payload
 from progress_cli.errors import ProgressError
 
 

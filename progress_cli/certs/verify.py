@@ -13,81 +13,48 @@ without one, online and offline (DESIGN 6, 6.1):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Callable
+import re
 from urllib.parse import unquote
 
-from progress_cli.certs import didkey, statuslist
-from progress_cli.certs.credential import ALGORITHM, CREDENTIAL_TYPE, OB_CONTEXT, VC_CONTEXT
+from progress_cli.certs import statuslist
+from progress_cli.certs.credential import CREDENTIAL_TYPE, OB_CONTEXT, VC_CONTEXT
+from progress_cli.certs.revocation import check_revocation
+from progress_cli.certs.signed import UNCHECKED, FetchStatus, Lookup, Resolve, Verdict, invalid, signed_payload
 from progress_cli.certs.validity import EXPIRED, INVALID, REVOKED, VALID, expired
 
-UNCHECKED = "UNCHECKED"
-NOT_CHECKED = "not checked"
-DID_METHODS = ("did:key:", "did:web:")
+# A compact JWS whose header and payload are JSON objects (base64url of `{"`): the credential
+# that render.certificate_pdf attaches, stored uncompressed.
+_TOKEN = re.compile(rb"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
-class KeyProblem(Exception):
-    """The key a token names cannot be trusted; the message says why."""
-
-
-@dataclass(frozen=True)
-class ResolvedKey:
-    raw: bytes  # the Ed25519 public key
-    check: str  # what `checks.issuer_key` says, e.g. "known to this store"
-    said: str  # how the verdict's reason names it, e.g. "a key of this store"
-    ours: bool = False  # one of this store's keys
-
-
-@dataclass(frozen=True)
-class Registered:
-    """What the store's register says about a certificate."""
-
-    code: str
-    revoked_at: dt.datetime | None = None
-    revoked_reason: str | None = None
-
-
-@dataclass
-class Verdict:
-    status: str  # VALID | EXPIRED | REVOKED | INVALID | UNCHECKED
-    reason: str
-    issuer: str | None = None
-    payload: dict | None = None  # the credential, once its signature is verified
-    registered: Registered | None = None
-    status_entry: statuslist.StatusEntry | None = None
-    checks: dict[str, str] = field(default_factory=lambda: {
-        "signature": NOT_CHECKED, "issuer_key": NOT_CHECKED, "dates": NOT_CHECKED, "revocation": NOT_CHECKED})
-
-
-Resolve = Callable[[str], ResolvedKey]
-Lookup = Callable[[str], "Registered | None"]
-FetchStatus = Callable[[str], str]
+def token_in_pdf(data: bytes) -> str | None:
+    """The VC-JWT attached to a certificate PDF, or None."""
+    found = _TOKEN.search(data)
+    return found.group(0).decode("ascii") if found else None
 
 
 def verify_token(token: str, *, as_of: dt.datetime, resolve_key: Resolve, lookup: Lookup | None,
                  fetch_status: FetchStatus | None, offline: bool = False) -> Verdict:
     """The verdict on a compact VC-JWT as of `as_of` (the module docstring has the look-ups)."""
-    from progress_cli.certs.revocation import check_revocation
-
     verdict = Verdict(INVALID, "")
     payload, key = signed_payload(token, resolve_key, verdict)
     if payload is None:
         return verdict
     problem = structure_problem(payload, verdict.issuer)
     if problem:
-        return _invalid(verdict, problem)
+        return invalid(verdict, problem)
     verdict.payload = payload
     try:
         verdict.status_entry = statuslist.entry_of(payload)
     except ValueError as exc:
-        return _invalid(verdict, f"malformed credentialStatus: {exc}")
+        return invalid(verdict, f"malformed credentialStatus: {exc}")
     if lookup is not None:
         verdict.registered = lookup(payload["id"])
         if verdict.registered is None and key.ours:
             verdict.checks["revocation"] = "not in this store's register"
-            return _invalid(verdict, "signed with this store's key but not in its register of certificates")
+            return invalid(verdict, "signed with this store's key but not in its register of certificates")
         if verdict.registered is not None and not key.ours:
-            return _invalid(verdict, "claims the id of a certificate of this store, but its signing key is not "
+            return invalid(verdict, "claims the id of a certificate of this store, but its signing key is not "
                                      f"trusted here ({verdict.issuer})")
     revocation = check_revocation(verdict, resolve_key, fetch_status, has_store=lookup is not None, offline=offline)
     if revocation.status in (INVALID, REVOKED):
@@ -103,55 +70,6 @@ def verify_token(token: str, *, as_of: dt.datetime, resolve_key: Resolve, lookup
     verdict.status = VALID
     verdict.reason = f"signature verified with {key.said}; valid until {until}; {revocation.reason}"
     return verdict
-
-
-def signed_payload(token: str, resolve_key: Resolve, verdict: Verdict) -> tuple[dict | None, ResolvedKey | None]:
-    """The payload of a compact JWT whose EdDSA signature verifies with the key its `kid`
-    names, and that key; (None, None) with the verdict made INVALID otherwise."""
-    import jwt
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    try:
-        header = jwt.get_unverified_header(token.strip())
-    except (jwt.InvalidTokenError, ValueError) as exc:
-        _invalid(verdict, f"not a compact JWT ({exc})")
-        return None, None
-    if header.get("alg") != ALGORITHM:
-        _invalid(verdict, f"unsupported algorithm {header.get('alg')!r} (certificates are signed with {ALGORITHM})")
-        return None, None
-    kid = header.get("kid")
-    if not isinstance(kid, str) or not kid.startswith(DID_METHODS) or "#" not in kid:
-        _invalid(verdict, f"the header's kid {kid!r} is not a verification method of a did:key or did:web")
-        return None, None
-    verdict.issuer = kid.partition("#")[0]
-    try:
-        key = resolve_key(kid)
-    except KeyProblem as exc:
-        verdict.checks["issuer_key"] = "unknown"
-        _invalid(verdict, str(exc))
-        return None, None
-    verdict.checks["issuer_key"] = key.check
-    try:
-        payload = jwt.decode(token.strip(), Ed25519PublicKey.from_public_bytes(key.raw), algorithms=[ALGORITHM],
-                             options={"verify_exp": False, "verify_nbf": False, "verify_iat": False,
-                                      "verify_aud": False, "require": ["iss", "jti", "nbf"]})
-    except jwt.InvalidSignatureError:
-        verdict.checks["signature"] = "does not match"
-        _invalid(verdict, "the signature does not match: the credential was altered or signed by another key")
-        return None, None
-    except (jwt.InvalidTokenError, ValueError) as exc:
-        _invalid(verdict, f"malformed credential: {exc}")
-        return None, None
-    verdict.checks["signature"] = "valid (EdDSA, Ed25519)"
-    return payload, key
-
-
-def did_key_of(kid: str) -> bytes:
-    """The raw key of a did:key verification method; KeyProblem when it is not one."""
-    try:
-        return didkey.public_key(kid)
-    except ValueError:
-        raise KeyProblem(f"the header's kid {kid!r} is not the verification method of a did:key") from None
 
 
 def structure_problem(payload: dict, did: str) -> str | None:
@@ -196,7 +114,7 @@ def _dates(verdict: Verdict, payload: dict, as_of: dt.datetime) -> bool:
     until = valid_until.date().isoformat()
     if as_of < valid_from:
         verdict.checks["dates"] = f"not valid before {payload['validFrom']}"
-        _invalid(verdict, f"not valid before {payload['validFrom']}")
+        invalid(verdict, f"not valid before {payload['validFrom']}")
         return False
     if expired(valid_until, as_of):
         verdict.checks["dates"] = f"expired on {until}"
@@ -204,11 +122,6 @@ def _dates(verdict: Verdict, payload: dict, as_of: dt.datetime) -> bool:
         return False
     verdict.checks["dates"] = f"valid from {valid_from.date().isoformat()} until {until}"
     return True
-
-
-def _invalid(verdict: Verdict, reason: str) -> Verdict:
-    verdict.status, verdict.reason = INVALID, reason
-    return verdict
 
 
 def verdict_json(verdict: Verdict, *, as_of: dt.datetime, source: str, store_used: bool,

@@ -67,7 +67,7 @@ def escape(value: Any) -> str:
 
 @lru_cache(maxsize=8)
 def _compiled(path: str | None):
-    from jinja2 import Environment, StrictUndefined, TemplateSyntaxError
+    from jinja2 import Environment, StrictUndefined, TemplateSyntaxError  # only for Markdown (terminal reports use goal_bar)
 
     env = Environment(autoescape=False, keep_trailing_newline=True, undefined=StrictUndefined)
     env.filters.update({

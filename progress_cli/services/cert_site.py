@@ -18,15 +18,16 @@ from zoneinfo import ZoneInfo
 
 from progress_cli.certs import codes, didweb, site, statuslist
 from progress_cli.certs.credential import OB_CONTEXT, VC_CONTEXT, sign
-from progress_cli.certs.files import write_atomically
 from progress_cli.certs.identity import Identity
 from progress_cli.certs.issuing import from_text
 from progress_cli.certs.keys import PublicKey
 from progress_cli.certs.validity import status_at
 from progress_cli.errors import ProgressError
-from progress_cli.services.certs import current_signer, keys_dir
+from progress_cli.json_output import to_json
+from progress_cli.services.certs import CERTIFICATE_MODE, current_signer, keys_dir
+from progress_cli.services.output_files import write_atomic
 from progress_cli.services.store_access import open_engine, stored_catalog
-from progress_cli.store import read_connection
+from progress_cli.store import read_snapshot
 from progress_cli.store import certs as store
 
 
@@ -41,7 +42,7 @@ class SiteRenderer(Protocol):
 @dataclass
 class _Writer:
     """Writes the site's files under `root`, each through a temporary file in its own folder
-    renamed over the old one (certs.files.write_atomically), and counts them."""
+    renamed over the old one (output_files.write_atomic), and counts them."""
 
     root: Path
     files: int = 0
@@ -56,7 +57,7 @@ class _Writer:
         if if_changed and _holds(target, payload):
             self.unchanged += 1
             return
-        write_atomically(target, payload)
+        write_atomic(target, payload, mode=CERTIFICATE_MODE)
 
 
 def _holds(path: Path, payload: bytes) -> bool:
@@ -69,9 +70,9 @@ def _holds(path: Path, payload: bytes) -> bool:
 
 def publish_site(db: str, out_dir: Path, *, tz: ZoneInfo, renderer: SiteRenderer,
                  now: Callable[[], dt.datetime] | None = None,
-                 on_start: Callable[[int], Callable[[], None]] | None = None) -> dict[str, Any]:
+                 on_start: Callable[[int], Callable[[int], None]] | None = None) -> dict[str, Any]:
     """Write the site for the catalog's [issuer] verify_url into `out_dir`; returns what was
-    written. `on_start(total)` may return a callback run after each certificate (a progress bar)."""
+    written. `on_start(total)` may return `advance(n)`, called after each certificate (a progress bar)."""
     started = time.perf_counter()
     engine = open_engine(db)
     try:
@@ -80,7 +81,7 @@ def publish_site(db: str, out_dir: Path, *, tz: ZoneInfo, renderer: SiteRenderer
             raise ProgressError("the catalog has no [issuer] verify_url: set it to the address the site will be "
                                 "served at, and run `progress init --catalog FILE`")
         signer = current_signer(engine, keys_dir(db))
-        with read_connection(engine) as conn:
+        with read_snapshot(engine) as conn:
             rows = store.site_certificates(conn)
             known_keys = [PublicKey(key_id=r["key_id"], did=r["did"], public_key_pem=r["public_key_pem"])
                           for r in store.signing_keys(conn)]
@@ -106,7 +107,7 @@ def publish_site(db: str, out_dir: Path, *, tz: ZoneInfo, renderer: SiteRenderer
         write(site.credential_path(row["code"]), row["token"], if_changed=True)
         write(site.page_path(row["code"]), renderer.certificate_page(page))
         if advance:
-            advance()
+            advance(1)
     write(site.INDEX, renderer.index_page(common))
     return {"out_dir": str(out_dir), "verify_url": issuer.verify_url, "published_at": published_at.isoformat(),
             "issuer": {"id": identity.did, "name": issuer.name}, "certificates": len(rows),
@@ -163,4 +164,4 @@ def _page(row: dict, common: dict[str, Any], published_at: dt.datetime, tz: Zone
 
 
 def _json(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return to_json(data) + "\n"

@@ -10,6 +10,7 @@ status list (fetched, never offline).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
@@ -17,12 +18,13 @@ from zoneinfo import ZoneInfo
 from progress_cli.certs import codes, didweb, site
 from progress_cli.certs.issuing import from_text
 from progress_cli.certs.keys import PublicKey
-from progress_cli.certs.verify import KeyProblem, Registered, ResolvedKey, did_key_of, not_found, verdict_json, verify_token
+from progress_cli.certs.signed import KeyProblem, Registered, ResolvedKey, claimed_id, did_key_of
+from progress_cli.certs.verify import not_found, token_in_pdf, verdict_json, verify_token
 from progress_cli.config import parse_as_of
 from progress_cli.errors import ProgressError
 from progress_cli.services.store_access import open_engine, store_exists
 from progress_cli.services.web_fetch import fetch
-from progress_cli.store import read_connection
+from progress_cli.store import read_snapshot
 from progress_cli.store import certs as store
 
 URL_SCHEMES = ("http://", "https://")
@@ -84,28 +86,50 @@ def verify(db: str, target: str, *, tz: ZoneInfo, as_of: str | None = None, issu
     use_store = issuer is None and store_exists(db)
     if code is not None and not use_store:
         raise ProgressError(f"a verification code is looked up in the store that issued it; no store at {db} "
-                            "(point --db at it, or verify the .jwt or PDF file)")
+                            "(use that store, or verify the .jwt or PDF file)")
     get_status = None if offline else (lambda url: fetch(url).decode("ascii", errors="replace"))
     if not use_store:
         resolver = KeyResolver(store_keys=None, pinned=issuer, offline=offline)
         verdict = verify_token(token, as_of=moment, resolve_key=resolver, lookup=None, fetch_status=get_status,
                                offline=offline)
         return verdict_json(verdict, as_of=moment, source=target, store_used=False, offline=offline)
+    token, registered = _from_store(db, token, code)
+    if token is None:
+        return not_found(code, as_of=moment, offline=offline)
+    resolver = KeyResolver(store_keys=registered.keys, pinned=None, offline=offline)
+    verdict = verify_token(token, as_of=moment, resolve_key=resolver, lookup=registered.lookup,
+                           fetch_status=get_status, offline=offline)
+    return verdict_json(verdict, as_of=moment, source=code or target, store_used=True, offline=offline)
+
+
+@dataclass(frozen=True)
+class _Register:
+    """What the store says, read in one snapshot before anything is fetched: its keys and
+    its row for the credential id the token claims (checked against the signed id later)."""
+
+    keys: dict[str, PublicKey]
+    credential_id: str | None
+    entry: Registered | None
+
+    def lookup(self, credential_id: str) -> Registered | None:
+        return self.entry if credential_id == self.credential_id else None
+
+
+def _from_store(db: str, token: str | None, code: str | None) -> tuple[str | None, _Register]:
+    """The token (the stored one for a code; None when the store lacks the code) and the register."""
     engine = open_engine(db)
     try:
-        with read_connection(engine) as conn:
-            store_keys = {r["key_id"]: PublicKey(key_id=r["key_id"], did=r["did"], public_key_pem=r["public_key_pem"])
-                          for r in store.signing_keys(conn)}
-            row = store.certificate_by(conn, code=code) if code is not None else None
-        if code is not None and row is None:
-            return not_found(code, as_of=moment, offline=offline)
-        resolver = KeyResolver(store_keys=store_keys, pinned=None, offline=offline)
-        verdict = verify_token(row["token"] if code is not None else token, as_of=moment, resolve_key=resolver,
-                               lookup=lambda credential_id: _registered(engine, credential_id),
-                               fetch_status=get_status, offline=offline)
+        with read_snapshot(engine) as conn:
+            keys = {r["key_id"]: PublicKey(key_id=r["key_id"], did=r["did"], public_key_pem=r["public_key_pem"])
+                    for r in store.signing_keys(conn)}
+            if code is not None:
+                row = store.certificate_by(conn, code=code)
+                token = row["token"] if row is not None else None
+            claimed = claimed_id(token) if token is not None else None
+            row = store.certificate_by(conn, certificate_id=claimed.removeprefix("urn:uuid:")) if claimed else None
     finally:
         engine.dispose()
-    return verdict_json(verdict, as_of=moment, source=code or target, store_used=True, offline=offline)
+    return token, _Register(keys=keys, credential_id=claimed, entry=_registered(row))
 
 
 def _read_target(target: str, *, offline: bool) -> tuple[str | None, str | None]:
@@ -137,8 +161,6 @@ def _token_from_url(url: str, *, offline: bool) -> str:
 
 
 def _token_from_file(path: Path) -> str:
-    from progress_cli.certs.pdf import token_in_pdf
-
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -151,9 +173,7 @@ def _token_from_file(path: Path) -> str:
     return data.decode("ascii", errors="replace").strip()
 
 
-def _registered(engine, credential_id: str) -> Registered | None:
-    with read_connection(engine) as conn:
-        row = store.certificate_by(conn, certificate_id=credential_id.removeprefix("urn:uuid:"))
+def _registered(row: dict | None) -> Registered | None:
     if row is None:
         return None
     revoked = from_text(row["revoked_at"]) if row["revoked_at"] else None
