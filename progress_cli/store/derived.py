@@ -92,8 +92,21 @@ class Session(SQLModel, table=True):
     inferred: bool = False
 
 
+class ModuleRisk(SQLModel, table=True):
+    """The risk of DESIGN 5.7 of each started, unfinished module (migration 10)."""
+
+    __tablename__ = "module_risk"
+    learner_id: str = Field(primary_key=True)
+    module_id: str = Field(primary_key=True)
+    risk: float
+    at_risk: bool = False
+    reasons: str = Field(sa_column=Column(Text, nullable=False))  # JSON array of texts
+    target_date: str | None = Field(default=None, max_length=10)
+    top: bool = False  # the learner's highest risk: the learner's risk
+
+
 # The tables of migration 2; a step never changes once released, so later tables are added here.
 FIRST_DERIVED_TABLES = [
     LearnerProgress.__table__, ModuleProgress.__table__, SkillProgress.__table__, DailyActivity.__table__,
 ]
-DERIVED_TABLES = [*FIRST_DERIVED_TABLES, Session.__table__]
+DERIVED_TABLES = [*FIRST_DERIVED_TABLES, Session.__table__, ModuleRisk.__table__]

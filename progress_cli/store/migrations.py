@@ -52,6 +52,13 @@ def m006_sessions(conn: Connection) -> None:
     models.SQLModel.metadata.create_all(conn, tables=[Session.__table__])
 
 
+def m010_module_risk(conn: Connection) -> None:
+    """Risk per started module (DESIGN 5.7); an upgraded store fills it at its next recompute."""
+    from progress_cli.store.derived import ModuleRisk
+
+    models.SQLModel.metadata.create_all(conn, tables=[ModuleRisk.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", m001_initial),
     (2, "derived progress tables", m002_derived_progress),
@@ -59,6 +66,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "certificates and signing keys", m004_certificates),
     (5, "activity outbox", m005_activity_outbox),
     (6, "sessions", m006_sessions),
+    (10, "module risk", m010_module_risk),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 

@@ -124,3 +124,19 @@ def learner_names(conn: Connection, learner_ids: list[str]) -> dict[str, str | N
         query = select(LEARNERS.c.learner_id, LEARNERS.c.name).where(LEARNERS.c.learner_id.in_(chunk))
         found.update((r.learner_id, r.name) for r in conn.execute(query))
     return found
+
+
+def module_peers(conn: Connection, *, until: str) -> dict[str, dict[str, Any]]:
+    """Per module, over every learner's live events up to `until` (stored UTC text):
+    {"learners": learners with an event in it, "first": its first event's time (stored text),
+    "tasks": {task_id: learners with an event on that task}}. The risk of DESIGN 5.7 weighs a
+    learner's pace against these."""
+    live = (EVENTS.c.voided == False) & (EVENTS.c.timestamp <= until)  # noqa: E712
+    modules = select(EVENTS.c.module_id, func.count(EVENTS.c.learner_id.distinct()), func.min(EVENTS.c.timestamp)) \
+        .where(live).group_by(EVENTS.c.module_id)
+    out = {m: {"learners": n, "first": first, "tasks": {}} for m, n, first in conn.execute(modules)}
+    tasks = select(EVENTS.c.module_id, EVENTS.c.task_id, func.count(EVENTS.c.learner_id.distinct())) \
+        .where(live & EVENTS.c.task_id.is_not(None)).group_by(EVENTS.c.module_id, EVENTS.c.task_id)
+    for module_id, task_id, n in conn.execute(tasks):
+        out[module_id]["tasks"][task_id] = n
+    return out
