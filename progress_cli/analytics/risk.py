@@ -128,7 +128,7 @@ def module_risk(x: RiskInputs) -> dict:
     """{"module_id", "risk", "reasons", "target_date"} for one started, unfinished module."""
     target = x.target_date.isoformat() if x.target_date else None
     if x.target_date is not None and x.today > x.target_date:
-        reason = f"target date {target} has passed with {x.completed_tasks} of {x.tasks_total} tasks done"
+        reason = f"target date {target} passed with {x.completed_tasks} of {x.tasks_total} tasks done"
         return {"module_id": x.module_id, "risk": 1.0, "reasons": [reason], "target_date": target}
     terms = _terms(x)
     z = INTERCEPT + sum(terms.values())
@@ -139,14 +139,17 @@ def module_risk(x: RiskInputs) -> dict:
 
 def _reason(kind: str, x: RiskInputs) -> str:
     if kind == "not_started":
-        return f"{x.due_not_started} of {x.due} tasks due by now not started"
+        return f"{x.due_not_started} of {x.due} due tasks not started"
     if kind == "score":
         if x.recent_score is None:
-            return f"no scored attempt yet (pass mark {x.pass_mark:g})"
-        return f"recent scores average {x.recent_score:.0f} (pass mark {x.pass_mark:g})"
+            return f"no score yet (pass mark {x.pass_mark:g})"
+        above = x.recent_score - x.pass_mark
+        if round(above, 9) < 0:
+            return f"recent scores {x.recent_score:.0f}, pass mark {x.pass_mark:g}"
+        return f"recent scores {x.recent_score:.0f}, only {above:.0f} above the pass mark"
     if kind == "idle":
-        return f"no activity in this module for {x.idle_days} days"
-    return f"{x.practice_minutes:.0f} of {x.goal_minutes:.0f} minutes practised in the last {PRACTICE_WEEKS} weeks"
+        return f"no activity in {x.idle_days} days"
+    return f"{x.practice_minutes:.0f} of {x.goal_minutes:.0f} min practised in {PRACTICE_WEEKS} weeks"
 
 
 def learner_risk(modules: list[dict]) -> dict:

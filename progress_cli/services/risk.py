@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
-from progress_cli.store import queries
+from progress_cli.store import queries, read_connection
 from progress_cli.store.derived import ModuleRisk
 from progress_cli.store.models import STORED_TIME, stored_time
 
@@ -49,3 +49,18 @@ def stored_learner_risks(conn: Connection) -> dict[str, dict[str, Any]]:
     query = select(MR.c.learner_id, MR.c.module_id, MR.c.risk, MR.c.at_risk, MR.c.reasons).where(MR.c.top == True)  # noqa: E712
     return {r.learner_id: {"risk": r.risk, "at_risk": bool(r.at_risk), "module_id": r.module_id,
                            "reasons": json.loads(r.reasons)} for r in conn.execute(query)}
+
+
+def analysis_risks(db: str, analysis, moment: dt.datetime, tz: ZoneInfo) -> dict[str, list[dict]]:
+    """{learner_id: [module risk, ...]} of the learners of `analysis` (computed as of
+    `moment`), against the whole store's peers as of the same moment."""
+    from progress_cli.analytics.risk_inputs import module_risks
+    from progress_cli.services.store_access import open_engine
+
+    engine = open_engine(db)
+    try:
+        with read_connection(engine) as conn:
+            peers = store_peers(conn, moment, tz)
+    finally:
+        engine.dispose()
+    return module_risks(analysis, peers)

@@ -17,6 +17,8 @@ RECENT_DAYS = 7
 def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
     """Everything `status` shows, computed from the learner's events as of `as_of`."""
     from progress_cli.analytics.recommend import recommendations
+    from progress_cli.analytics.risk import learner_risk
+    from progress_cli.services.risk import analysis_risks
     from progress_cli.services.frames import records
 
     data = load_learner(db, learner_id, tz=tz, as_of=as_of)
@@ -37,6 +39,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
     earned = [{k: a[k] for k in ("id", "name", "type", "points", "earned_at")} for a in badges["earned"]]
     week_ago = (moment - dt.timedelta(days=RECENT_DAYS)).astimezone(dt.timezone.utc)
     week_minutes = week[0]["practice_minutes"] if week else 0.0
+    risks = analysis_risks(db, now, moment, tz).get(learner_id, [])
     return {
         "learner": {"id": learner_id, "name": name},
         "as_of": moment.isoformat(),
@@ -68,6 +71,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
             catalog=catalog, modules=modules, skills=skills, weaknesses=overall.get("weaknesses") or [],
             streak_days=streak.get("streak_days") or 0, last_active_day=streak.get("last_active_day"),
             week_minutes=week_minutes, plateaus=extras["plateaus"], peak_hours=extras["peak_hours"]),
+        "risk": learner_risk(risks) | {"modules": risks},
     }
 
 

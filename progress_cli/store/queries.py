@@ -140,3 +140,18 @@ def module_peers(conn: Connection, *, until: str) -> dict[str, dict[str, Any]]:
     for module_id, task_id, n in conn.execute(tasks):
         out[module_id]["tasks"][task_id] = n
     return out
+
+
+
+def team_learner_ids(conn: Connection, team: str | None) -> list[str] | None:
+    """The learners of a roster team (None: every learner), by id; None when the store has
+    no roster (no `learners.team` column) to look in."""
+    if team is None:
+        return learner_ids(conn)
+    from sqlalchemy import column, inspect, table
+
+    if "team" not in {c["name"] for c in inspect(conn).get_columns(LEARNERS.name)}:
+        return None
+    learners = table(LEARNERS.name, column("learner_id"), column("team"))
+    query = select(learners.c.learner_id).where(learners.c.team == team).order_by(learners.c.learner_id)
+    return list(conn.execute(query).scalars())
