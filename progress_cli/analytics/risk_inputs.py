@@ -8,6 +8,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from progress_cli.analytics import _groups as g
 from progress_cli.analytics import rules
 from progress_cli.analytics.analysis import Analysis
 from progress_cli.analytics.periods import as_dates
@@ -39,10 +40,7 @@ def risk_inputs(analysis: Analysis, peers: Mapping[str, ModulePeers]) -> list[Ri
     n_mod = max(len(p.modules), 1)
     pair = lrn.astype(np.int64) * n_mod + mod
     last_day = pd.Series(ev["day_num"].to_numpy()).groupby(pair).max()
-    attempts = ev[ev["is_attempt"].to_numpy()]
-    recent = (attempts.groupby(["learner_idx", "module_idx"], sort=False)["score"].apply(
-        lambda s: s.tail(RECENT_SCORES).mean()) if len(attempts) else pd.Series(dtype=float))
-    recent_by_pair = {int(k[0]) * n_mod + int(k[1]): float(v) for k, v in recent.items()}
+    recent_by_pair = _recent_scores(ev, n_mod)
     touched: dict[int, set] = {}
     t = analysis.tasks
     for key, task in zip(t["learner_idx"].to_numpy() * n_mod + t["module_idx"].to_numpy(), t["task_id"]):
@@ -77,6 +75,19 @@ def risk_inputs(analysis: Analysis, peers: Mapping[str, ModulePeers]) -> list[Ri
             goal_minutes=float(goal),
         ))
     return out
+
+
+def _recent_scores(ev: pd.DataFrame, n_mod: int) -> dict[int, float]:
+    """{learner_idx * n_mod + module_idx: mean of the pair's last RECENT_SCORES scores}."""
+    rows = np.flatnonzero(ev["is_attempt"].to_numpy())
+    if not len(rows):
+        return {}
+    pair = ev["learner_idx"].to_numpy()[rows].astype(np.int64) * n_mod + ev["module_idx"].to_numpy()[rows]
+    order = np.argsort(pair, kind="stable")  # rows are in attempt order; stable keeps it per pair
+    pair, score = pair[order], ev["score"].to_numpy()[rows][order]
+    keep = g.rank_from_end(*g.segments(pair)) < RECENT_SCORES
+    means = pd.Series(score[keep]).groupby(pair[keep]).mean()
+    return {int(k): float(v) for k, v in means.items()}
 
 
 def _practice_minutes(analysis: Analysis, today: int) -> dict[str, float]:

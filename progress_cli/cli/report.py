@@ -13,7 +13,9 @@ from progress_cli.cli.output import console, emit_json
 from progress_cli.errors import NothingToDo, UsageError
 from progress_cli.reports.periods import LAST  # stdlib only: `--help` stays fast
 
-_OPTIONAL_VALUE = ("--week", "--month")
+EVERYONE = "\x00everyone"  # what `--team` gets without a name: every learner as one team
+
+_OPTIONAL_VALUE = {"--week": LAST, "--month": LAST, "--team": EVERYONE}
 
 
 class ReportFormat(str, Enum):
@@ -21,6 +23,7 @@ class ReportFormat(str, Enum):
     md = "md"
     pdf = "pdf"
     json = "json"
+    html = "html"
 
 
 class Paper(str, Enum):
@@ -29,15 +32,15 @@ class Paper(str, Enum):
 
 
 class ReportCommand(TyperCommand):
-    """`--week` and `--month` take an optional value: given alone (at the end, or before
-    another option) they mean the last complete week or month."""
+    """`--week`, `--month` and `--team` take an optional value: given alone (at the end, or
+    before another option) they mean the last complete week or month, and every learner."""
 
     def parse_args(self, ctx, args: list[str]) -> list[str]:
         filled: list[str] = []
         for i, arg in enumerate(args):
             filled.append(arg)
             if arg in _OPTIONAL_VALUE and (i + 1 == len(args) or args[i + 1].startswith("-")):
-                filled.append(LAST)
+                filled.append(_OPTIONAL_VALUE[arg])
         return super().parse_args(ctx, filled)
 
 
@@ -50,7 +53,10 @@ def report(
         "--month", metavar="[YYYY-MM]", help="Monthly report: that calendar month; alone, the last complete month.")] = None,
     learner: Annotated[Optional[str], typer.Option("--learner", help="One learner (default: every learner).")] = None,
     all_learners: Annotated[bool, typer.Option("--all", help="Every learner (the default without --learner).")] = False,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="terminal (default), md, pdf or json.")] = ReportFormat.terminal,
+    team: Annotated[Optional[str], typer.Option(
+        "--team", metavar="[NAME]",
+        help="One report over a team: the roster team NAME; alone, every learner as one team.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="terminal (default), md, pdf, json or html.")] = ReportFormat.terminal,
     out: Annotated[Optional[Path], typer.Option(
         "--out", help="A file (one learner) or a directory: one <learner>-<period>.<ext> file per learner.")] = None,
     template: Annotated[Optional[Path], typer.Option("--template", help="Your own Jinja2 template (--format md).")] = None,
@@ -61,21 +67,28 @@ def report(
     json_out: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """Weekly or monthly report: summary, time vs goal, modules, achievements, improvements,
-    challenges, recommendations, next week's goals and charts."""
+    challenges, recommendations, next week's goals and charts. With --team, one report over a
+    team: headline, every learner, who is at risk and why, certificates, modules."""
     from progress_cli.services.reports import plan_reports
 
     settings = ctx.obj
     kind, value = _period_option(week, month)
-    if learner and all_learners:
-        raise UsageError("give --learner ID or --all, not both")
+    if sum((learner is not None, all_learners, team is not None)) > 1:
+        raise UsageError("--learner ID, --all and --team [NAME] exclude each other: give one, not both")
     fmt_name = "json" if json_out or settings.json else fmt.value
     _check_options(fmt_name, template, paper, font)
+    options = {"template": str(template) if template else None, "paper": paper.value,
+               "font": str(font) if font else None}
+    if team is not None:
+        from progress_cli.cli.team_report import team_report
+
+        team_report(settings, kind=kind, value=value, as_of=as_of, team=None if team == EVERYONE else team,
+                    fmt=fmt_name, options=options, out=out)
+        return
     run = plan_reports(settings.db, tz=settings.tz, kind=kind, value=value, as_of=as_of, learner_id=learner)
     if not run.learner_ids:
         raise NothingToDo("no learners in the store: import some events first")
-    options = {"template": str(template) if template else None, "paper": paper.value,
-               "font": str(font) if font else None}
-    if out is None and fmt_name != "pdf":
+    if out is None and fmt_name != "pdf" and not (fmt_name == "html" and len(run) > 1):
         _to_stdout(run, fmt_name, options)
     else:
         _to_files(run, fmt_name, options, out, quiet=settings.quiet)

@@ -70,10 +70,10 @@ def _runs(values: list[tuple[int, float | None]]) -> list[list[tuple[int, float]
     return [r for r in runs if r]
 
 
-def progress_svg(progress: dict[str, Any], width: int = 520, height: int = 220) -> str:
+def progress_svg(progress: dict[str, Any], width: int = 520, height: int = 236) -> str:
     """Daily overall progress (blue line) against the target (grey dashed line)."""
     days = progress["days"]
-    plot = _Plot(width, height, len(days))
+    plot = _Plot(width, height, len(days), bottom=56)
     body = plot.grid()
     for i in sorted({1, (len(days) + 1) // 2, len(days)}):
         x, _ = plot.at(i, 0)
@@ -84,16 +84,16 @@ def progress_svg(progress: dict[str, Any], width: int = 520, height: int = 220) 
     for run in _runs([(i + 1, d["progress"]) for i, d in enumerate(days)]):
         body.append(f'<polyline points="{_points([plot.at(i, v) for i, v in run])}" fill="none" '
                     f'stroke="{BLUE_CSS}" stroke-width="2.5" stroke-linejoin="round"/>')
-    y = height - 8
+    y = height - 22
     body.append(f'<line x1="{plot.x0}" y1="{y - 4}" x2="{plot.x0 + 22}" y2="{y - 4}" stroke="{BLUE_CSS}" stroke-width="2.5"/>')
     body.append(_text(plot.x0 + 28, y, "overall progress %", size=10))
+    y += 15
     if progress["target_date"]:
-        x = plot.x0 + 130
-        body.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{GREY_CSS}" stroke-width="2" '
-                    f'stroke-dasharray="6 4"/>')
-        body.append(_text(x + 28, y, target_caption(progress), size=10))
+        body.append(f'<line x1="{plot.x0}" y1="{y - 4}" x2="{plot.x0 + 22}" y2="{y - 4}" stroke="{GREY_CSS}" '
+                    f'stroke-width="2" stroke-dasharray="6 4"/>')
+        body.append(_text(plot.x0 + 28, y, target_caption(progress), size=10))
     else:
-        body.append(_text(plot.x0 + 130, y, "no target line: the catalog sets no target date", size=10))
+        body.append(_text(plot.x0, y, "no target line: the catalog sets no target date", size=10))
     return _svg(width, height, "Overall progress over the last 30 days", body)
 
 

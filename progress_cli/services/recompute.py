@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine, delete, select
 
 from progress_cli.catalog import Catalog
-from progress_cli.services.risk import store_peers, stored_rows
+from progress_cli.services.risk import peer_rows, store_peers, stored_peers, stored_rows
 from progress_cli.store import activity, queries, write_transaction
 from progress_cli.store.achievements import EarnedAchievement
 from progress_cli.store.derived import (
-    DERIVED_TABLES, DailyActivity, LearnerProgress, ModuleProgress, ModuleRisk, Session, SkillProgress,
+    DERIVED_TABLES, DailyActivity, LearnerProgress, ModuleProgress, ModuleRisk, PeerTask, Session, SkillProgress,
 )
 from progress_cli.store.writes import bulk_insert, bulk_insert_ignore
 from progress_cli.store.models import iso_time, stored_time
@@ -49,7 +49,9 @@ def recompute_learners(
     with write_transaction(engine) as conn:
         everyone = learner_ids is None
         ids = queries.learner_ids(conn) if everyone else sorted(set(learner_ids))
-        peers = store_peers(conn, as_of, tz) if ids else {}
+        # A full rebuild weighs everyone against the events; an import's recompute of a few
+        # learners reads the peers the last recomputes stored, once its own rows are in.
+        peers = store_peers(conn, as_of, tz) if everyone and ids else None
         for start in range(0, len(ids), BATCH_LEARNERS):
             chunk = ids[start:start + BATCH_LEARNERS]
             span = (chunk[0], chunk[-1]) if everyone else None
@@ -95,7 +97,7 @@ def _record_changes(conn: Connection, unlocked: list[dict], before: dict, after:
 
 
 def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: ZoneInfo,
-                 as_of: dt.datetime, peers: dict) -> list[dict[str, Any]]:
+                 as_of: dt.datetime, peers: dict | None) -> list[dict[str, Any]]:
     from progress_cli.analytics import analyze, next_milestone
     from progress_cli.analytics.risk_inputs import module_risks
     from progress_cli.services.frames import events_frame, records
@@ -122,6 +124,9 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
                                                        dates=("day",)))
     sessions = result.sessions.rename(columns={"start": "started_at", "end": "ended_at"})
     bulk_insert(conn, Session.__table__, records(sessions, [c.key for c in Session.__table__.columns]))
+    bulk_insert(conn, PeerTask.__table__, peer_rows(result))
+    if peers is None:
+        peers = stored_peers(conn, tz, sorted(set(result.prepared.events["module_id"])))
     bulk_insert(conn, ModuleRisk.__table__, stored_rows(module_risks(result, peers)))
     return _store_unlocks(conn, result, catalog, as_of)
 

@@ -19,15 +19,40 @@ NO_RISK = {"risk": None, "at_risk": False, "module_id": None, "reasons": []}
 
 def store_peers(conn: Connection, moment: dt.datetime, tz: ZoneInfo) -> dict:
     """{module_id: analytics.risk.ModulePeers}: every module's peers (all learners of the
-    store) as of `moment`."""
+    store) as of `moment`, from the events (a scan of them all: for past moments and reports)."""
+    return _peers(queries.module_peers(conn, until=stored_time(moment)), tz)
+
+
+def stored_peers(conn: Connection, tz: ZoneInfo, modules: list[str] | None = None) -> dict:
+    """The same as of each learner's last recompute, from `peer_tasks` (for `status` and an
+    import's recompute: no scan of the events)."""
+    return _peers(queries.stored_module_peers(conn, modules), tz)
+
+
+def _peers(found: dict[str, dict], tz: ZoneInfo) -> dict:
     from progress_cli.analytics.risk import ModulePeers  # the analytics load pandas: not on `learners`' fast path
 
     out = {}
-    for module_id, row in queries.module_peers(conn, until=stored_time(moment)).items():
+    for module_id, row in found.items():
         first = dt.datetime.strptime(row["first"], STORED_TIME).replace(tzinfo=dt.timezone.utc)
         out[module_id] = ModulePeers(learners=row["learners"], first_day=first.astimezone(tz).date(),
                                      task_learners=row["tasks"])
     return out
+
+
+def peer_rows(analysis) -> list[dict[str, Any]]:
+    """`peer_tasks` rows of the learners of `analysis`: each module they touched (with their
+    first event in it) and each task."""
+    p = analysis.prepared
+    ev = p.events
+    firsts = ev.groupby(["learner_id", "module_id"], sort=False)["ts"].min()
+    rows = [{"module_id": m, "task_id": "", "learner_id": lid, "first_at": stored_time(ts)}
+            for (lid, m), ts in firsts.items()]
+    t = analysis.tasks
+    rows += [{"module_id": m, "task_id": task, "learner_id": lid, "first_at": None}
+             for lid, m, task in zip(p.learners[t["learner_idx"].to_numpy()], p.modules[t["module_idx"].to_numpy()],
+                                     t["task_id"])]
+    return rows
 
 
 def stored_rows(module_risks: dict[str, list[dict]]) -> list[dict[str, Any]]:
@@ -51,16 +76,18 @@ def stored_learner_risks(conn: Connection) -> dict[str, dict[str, Any]]:
                            "reasons": json.loads(r.reasons)} for r in conn.execute(query)}
 
 
-def analysis_risks(db: str, analysis, moment: dt.datetime, tz: ZoneInfo) -> dict[str, list[dict]]:
+def analysis_risks(db: str, analysis, moment: dt.datetime, tz: ZoneInfo, *, stored: bool = False) -> dict[str, list[dict]]:
     """{learner_id: [module risk, ...]} of the learners of `analysis` (computed as of
-    `moment`), against the whole store's peers as of the same moment."""
+    `moment`), against the whole store's peers as of the same moment (`stored`: as of the
+    last recompute, which costs no scan of the events)."""
     from progress_cli.analytics.risk_inputs import module_risks
     from progress_cli.services.store_access import open_engine
 
     engine = open_engine(db)
     try:
         with read_connection(engine) as conn:
-            peers = store_peers(conn, moment, tz)
+            modules = sorted(set(analysis.prepared.events["module_id"]))
+            peers = stored_peers(conn, tz, modules) if stored else store_peers(conn, moment, tz)
     finally:
         engine.dispose()
     return module_risks(analysis, peers)

@@ -39,7 +39,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
     earned = [{k: a[k] for k in ("id", "name", "type", "points", "earned_at")} for a in badges["earned"]]
     week_ago = (moment - dt.timedelta(days=RECENT_DAYS)).astimezone(dt.timezone.utc)
     week_minutes = week[0]["practice_minutes"] if week else 0.0
-    risks = analysis_risks(db, now, moment, tz).get(learner_id, [])
+    risks = analysis_risks(db, now, moment, tz, stored=as_of is None).get(learner_id, [])
     return {
         "learner": {"id": learner_id, "name": name},
         "as_of": moment.isoformat(),

@@ -75,8 +75,8 @@ def _batch(engine: Engine, catalog: Catalog, learner_ids: list[str], names: dict
 
     with read_connection(engine) as conn:
         frame = events_frame(queries.live_events(conn, learner_ids=learner_ids))
-    now = analyze(frame, catalog, tz.key, moment)
-    before = analyze(frame, catalog, tz.key, period.start_moment(tz) - _TICK)
+    now = analyze(frame, catalog, tz.key, moment, light=True)
+    before = analyze(frame, catalog, tz.key, period.start_moment(tz) - _TICK, light=True)
     eligible.update(_eligible(now, catalog, learner_ids))
     batch = TeamBatch(now=now, before=before, period=period, catalog=catalog, names=names,
                       risks=module_risks(now, peers))

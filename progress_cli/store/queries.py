@@ -143,6 +143,26 @@ def module_peers(conn: Connection, *, until: str) -> dict[str, dict[str, Any]]:
 
 
 
+def stored_module_peers(conn: Connection, modules: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """`module_peers` as the last recompute of each learner left them (table `peer_tasks`),
+    for some modules (None: all)."""
+    from progress_cli.store.derived import PeerTask
+
+    table = PeerTask.__table__
+    query = select(table.c.module_id, table.c.task_id, func.count(), func.min(table.c.first_at)) \
+        .group_by(table.c.module_id, table.c.task_id)
+    if modules is not None:
+        query = query.where(table.c.module_id.in_(modules))
+    out: dict[str, dict[str, Any]] = {}
+    for module_id, task_id, n, first in conn.execute(query):
+        entry = out.setdefault(module_id, {"learners": 0, "first": None, "tasks": {}})
+        if task_id == "":
+            entry["learners"], entry["first"] = n, first
+        else:
+            entry["tasks"][task_id] = n
+    return {m: e for m, e in out.items() if e["first"] is not None}
+
+
 def team_learner_ids(conn: Connection, team: str | None) -> list[str] | None:
     """The learners of a roster team (None: every learner), by id; None when the store has
     no roster (no `learners.team` column) to look in."""
