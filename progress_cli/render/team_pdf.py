@@ -7,6 +7,7 @@ from typing import Any
 
 from progress_cli.render import team_text as text
 from progress_cli.render.pdf_doc import Document
+from progress_cli.render.pdf_fast import fast_bullets, fast_table
 from progress_cli.render.pdf_fonts import choose_fonts
 from progress_cli.render.report_pdf import PdfResult, all_text
 from progress_cli.render.report_text import as_of_text
@@ -26,12 +27,12 @@ def render_team_pdf(report: dict[str, Any], *, paper: str = "a4", font: str | No
     pdf.key_values(text.headline_rows(report), key_width=28)
     pdf.heading(s["at_risk"])
     if report["at_risk"]:
-        pdf.bullets([text.at_risk_line(e, report) for e in report["at_risk"]])
+        fast_bullets(pdf, [text.at_risk_line(e, report) for e in report["at_risk"]])
     else:
         pdf.paragraph("Nobody: every learner is on track.", muted=True)
     pdf.heading(s["learners"])
-    pdf.table(text.LEARNER_COLUMNS, [text.learner_cells(r, report) for r in report["learners"]],
-              widths=_LEARNER_WIDTHS, align="LRRRRRRLRLR", size=7.5)
+    fast_table(pdf, text.LEARNER_COLUMNS, [text.learner_cells(r, report) for r in report["learners"]],
+               widths=_LEARNER_WIDTHS, align="LRRRRRRLRLR")
     pdf.paragraph(text.LEARNER_LEGEND, size=7.5, muted=True)
     pdf.heading(s["certification"])
     if report["certification"]["name"] is None:

@@ -9,6 +9,7 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from progress_cli.render import team_text as text
@@ -32,7 +33,7 @@ def team_view(report: dict[str, Any]) -> Group:
 # Learner names and readiness changes give way first, so the figures always show in full.
 _MAX_WIDTH = {0: 24, 7: 16, 9: 12}
 _MIN_WIDTH = {1: 4, 2: 5, 3: 11, 4: 4, 5: 5, 6: 5, 8: 6, 9: 8, 10: 5}
-_LEGEND = text.LEARNER_LEGEND
+_LEFT = (0, 7, 9)  # learner, readiness changes, certificate; the figures align right
 
 
 def _section(title: str, body) -> Group:
@@ -54,16 +55,29 @@ def _at_risk(report: dict[str, Any]) -> Group | Text:
     return Group(*(Text(f"• {text.at_risk_line(e, report)}", style="red") for e in report["at_risk"]))
 
 
-def _learners(report: dict[str, Any]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, caption=_LEGEND, caption_justify="left")
-    for i, name in enumerate(text.LEARNER_COLUMNS):
-        table.add_column(name, justify="left" if i in (0, 7, 9) else "right", no_wrap=True, overflow="ellipsis",
-                         max_width=_MAX_WIDTH.get(i), min_width=_MIN_WIDTH.get(i))
-    for row in report["learners"]:
-        cells = text.learner_cells(row, report)
+def _learners(report: dict[str, Any]) -> Group:
+    """One line a learner, in columns sized to their contents (capped), drawn as plain lines:
+    a Rich Table measures every cell, which takes seconds for thousands of learners."""
+    rows = [text.learner_cells(r, report) for r in report["learners"]]
+    widths = [max([cell_len(h), _MIN_WIDTH.get(i, 0)] + [cell_len(r[i]) for r in rows])
+              for i, h in enumerate(text.LEARNER_COLUMNS)]
+    widths = [min(w, _MAX_WIDTH.get(i, w)) for i, w in enumerate(widths)]
+    lines = [Text(_line(text.LEARNER_COLUMNS, widths), style="bold"), Text(" ".join("─" * w for w in widths), style="dim")]
+    for row, cells in zip(report["learners"], rows):
         style = "red" if row["at_risk"] else ("dim" if not row["active"] else "")
-        table.add_row(*cells, style=style)
-    return table
+        lines.append(Text(_line(cells, widths), style=style, no_wrap=True, overflow="ellipsis"))
+    lines.append(Text(text.LEARNER_LEGEND, style="dim"))
+    return Group(*lines)
+
+
+def _line(cells, widths: list[int]) -> str:
+    out = []
+    for i, (cell, width) in enumerate(zip(cells, widths)):
+        if cell_len(cell) > width:
+            cell = set_cell_size(cell, width - 1) + "…"
+        pad = " " * (width - cell_len(cell))
+        out.append(cell + pad if i in _LEFT else pad + cell)
+    return " ".join(out).rstrip()
 
 
 def _pipeline(report: dict[str, Any]) -> Table:
