@@ -3,6 +3,7 @@ learner's report or a team's."""
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 from dataclasses import dataclass, field
@@ -20,52 +21,45 @@ class Rendered:
     warnings: list[str] = field(default_factory=list)
 
 
+# format -> "module:function" in progress_cli.render, imported when used (fpdf2, jinja2 load slowly)
+_LEARNER = {"md": "report_markdown:render_markdown", "pdf": "report_pdf:render_report_pdf",
+            "html": "report_html:learner_html"}
+_TEAM = {"md": "team_markdown:render_team_markdown", "pdf": "team_pdf:render_team_pdf",
+         "html": "report_html:team_html"}
+
+
 def render_report(report: dict[str, Any], fmt: str, *, template: str | None = None, paper: str = "a4",
                   font: str | None = None) -> Rendered:
     """The report as file contents in `fmt` (the terminal format as plain text)."""
-    if fmt == "md":
-        from progress_cli.render.report_markdown import render_markdown
-
-        return Rendered(render_markdown(report, template))
-    if fmt == "pdf":
-        from progress_cli.render.report_pdf import render_report_pdf
-
-        result = render_report_pdf(report, paper=paper, font=font)
-        return Rendered(result.data, result.warnings)
-    if fmt == "json":
-        return Rendered(json_text(report))
     if fmt == "terminal":
         return Rendered(terminal_text(report))
-    if fmt == "html":
-        from progress_cli.render.report_html import learner_html
-
-        return Rendered(learner_html(report))
-    raise ValueError(f"unknown format {fmt!r}")
+    return _render(report, fmt, _LEARNER, template=template, paper=paper, font=font)
 
 
 def render_team(report: dict[str, Any], fmt: str, *, template: str | None = None, paper: str = "a4",
                 font: str | None = None) -> Rendered:
     """The team report as file contents in `fmt` (the terminal format as plain text)."""
-    if fmt == "md":
-        from progress_cli.render.team_markdown import render_team_markdown
-
-        return Rendered(render_team_markdown(report, template))
-    if fmt == "pdf":
-        from progress_cli.render.team_pdf import render_team_pdf
-
-        result = render_team_pdf(report, paper=paper, font=font)
-        return Rendered(result.data, result.warnings)
-    if fmt == "json":
-        return Rendered(json_text(report))
-    if fmt == "html":
-        from progress_cli.render.report_html import team_html
-
-        return Rendered(team_html(report))
     if fmt == "terminal":
         from progress_cli.render.team_terminal import team_view
 
         return Rendered(plain_text(team_view(report), TEAM_TEXT_WIDTH))
-    raise ValueError(f"unknown format {fmt!r}")
+    return _render(report, fmt, _TEAM, template=template, paper=paper, font=font)
+
+
+def _render(report: dict[str, Any], fmt: str, renderers: dict[str, str], *, template: str | None, paper: str,
+            font: str | None) -> Rendered:
+    if fmt == "json":
+        return Rendered(json_text(report))
+    if fmt not in renderers:
+        raise ValueError(f"unknown format {fmt!r}")
+    module, name = renderers[fmt].split(":")
+    render = getattr(importlib.import_module(f"progress_cli.render.{module}"), name)
+    if fmt == "md":
+        return Rendered(render(report, template))
+    if fmt == "pdf":
+        result = render(report, paper=paper, font=font)
+        return Rendered(result.data, result.warnings)
+    return Rendered(render(report))
 
 
 def json_text(value: Any) -> str:

@@ -9,30 +9,17 @@ certification pipeline, the modules and the most improved. Renderers compute not
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, Mapping
 
-from progress_cli.analytics import Analysis
 from progress_cli.analytics.risk import is_at_risk, learner_risk
 from progress_cli.catalog import Catalog
 from progress_cli.reports import figures
 from progress_cli.reports._rows import by_learner, one_per_learner, rows
+from progress_cli.reports.build import ReportInputs
 from progress_cli.reports.periods import Period
 from progress_cli.reports.team_modules import ModuleTally
 
 MOST_IMPROVED = 5
-
-
-@dataclass(frozen=True)
-class TeamBatch:
-    """What one batch of a team's learners is computed from."""
-
-    now: Analysis  # as of the report's moment
-    before: Analysis  # as of the instant before the period's first day
-    period: Period
-    catalog: Catalog
-    names: Mapping[str, str | None]
-    risks: Mapping[str, list[dict]]  # learner_id -> module risks (analytics.risk)
 
 
 def period_goal(catalog: Catalog, period: Period) -> float:
@@ -41,9 +28,11 @@ def period_goal(catalog: Catalog, period: Period) -> float:
     return weekly if period.kind == "week" else weekly * period.days / 7.0
 
 
-def learner_rows(batch: TeamBatch, learner_ids: list[str], tally: ModuleTally) -> list[dict[str, Any]]:
-    """The table row of each learner of the batch (DESIGN 8 `learners`), in the given order.
-    A learner without events in the period (or at all) gets a row too: `active` false."""
+def learner_rows(batch: ReportInputs, risks: Mapping[str, list[dict]], learner_ids: list[str],
+                 tally: ModuleTally) -> list[dict[str, Any]]:
+    """The table row of each learner of the batch (DESIGN 8 `learners`), in the given order;
+    `risks`: learner_id -> module risks (analytics.risk). A learner without events in the
+    period (or at all) gets a row too: `active` false."""
     now, before, period = batch.now, batch.before, batch.period
     overall = one_per_learner(rows(now.overall, ["learner_id", "total_progress", "streak_days"]))
     overall_before = one_per_learner(rows(before.overall, ["learner_id", "total_progress"]))
@@ -60,7 +49,7 @@ def learner_rows(batch: TeamBatch, learner_ids: list[str], tally: ModuleTally) -
         total, start = o.get("total_progress"), overall_before.get(lid, {}).get("total_progress")
         minutes = (act.get("practice_s") or 0.0) / 60.0
         score, prev_score = act.get("average_score"), prev.get("average_score")
-        risk = learner_risk(batch.risks.get(lid, []))
+        risk = learner_risk(risks.get(lid, []))
         out.append({
             "learner_id": lid,
             "name": batch.names.get(lid),
@@ -85,7 +74,7 @@ def learner_rows(batch: TeamBatch, learner_ids: list[str], tally: ModuleTally) -
             "active": bool(act.get("events")),
             "previous_minutes": (prev.get("practice_s") or 0.0) / 60.0,
             "previous_active": bool(prev.get("events")),
-            "module_risks": batch.risks.get(lid, []),
+            "module_risks": risks.get(lid, []),
         })
     return out
 

@@ -47,7 +47,8 @@ def team_report(db: str, *, tz: ZoneInfo, kind: str, value: str | None, as_of: s
         eligible: dict[str, bool] = {}
         for start in range(0, len(learner_ids), batch):
             chunk = learner_ids[start:start + batch]
-            rows += _batch(engine, catalog, chunk, names, peers, tally, eligible, period=period, moment=moment, tz=tz)
+            rows += _batch(engine, catalog, chunk, names, peers, tally, eligible, period=period, moment=moment,
+                           complete=complete, tz=tz)
     finally:
         engine.dispose()
     certification = _certification(catalog, certificates, eligible, names, rows, period.start_moment(tz), moment)
@@ -67,10 +68,11 @@ def _members(conn, team: str | None) -> list[str]:
 
 
 def _batch(engine: Engine, catalog: Catalog, learner_ids: list[str], names: dict, peers: dict, tally,
-           eligible: dict[str, bool], *, period, moment: dt.datetime, tz: ZoneInfo) -> list[dict]:
+           eligible: dict[str, bool], *, period, moment: dt.datetime, complete: bool, tz: ZoneInfo) -> list[dict]:
     from progress_cli.analytics import analyze
     from progress_cli.analytics.risk_inputs import module_risks
-    from progress_cli.reports.team import TeamBatch, learner_rows
+    from progress_cli.reports.build import ReportInputs
+    from progress_cli.reports.team import learner_rows
     from progress_cli.services.frames import events_frame
 
     with read_connection(engine) as conn:
@@ -78,9 +80,9 @@ def _batch(engine: Engine, catalog: Catalog, learner_ids: list[str], names: dict
     now = analyze(frame, catalog, tz.key, moment, light=True)
     before = analyze(frame, catalog, tz.key, period.start_moment(tz) - _TICK, light=True)
     eligible.update(_eligible(now, catalog, learner_ids))
-    batch = TeamBatch(now=now, before=before, period=period, catalog=catalog, names=names,
-                      risks=module_risks(now, peers))
-    return learner_rows(batch, learner_ids, tally)
+    inputs = ReportInputs(now=now, before=before, period=period, moment=moment, complete=complete, tz=tz,
+                          catalog=catalog, names=names)
+    return learner_rows(inputs, module_risks(now, peers), learner_ids, tally)
 
 
 def _eligible(analysis, catalog: Catalog, learner_ids: list[str]) -> dict[str, bool]:
