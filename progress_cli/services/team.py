@@ -32,8 +32,9 @@ def team_report(db: str, *, tz: ZoneInfo, kind: str, value: str | None, as_of: s
     from progress_cli.reports.team_modules import ModuleTally
     from progress_cli.services.risk import store_peers
 
-    period = resolve_period(kind, value, tz, parse_as_of(as_of, tz))
-    moment, complete = report_moment(period, tz, parse_as_of(as_of, tz))
+    asked = parse_as_of(as_of, tz)
+    period = resolve_period(kind, value, tz, asked)
+    moment, complete = report_moment(period, tz, asked)
     engine = open_engine(db)
     try:
         with read_connection(engine) as conn:
