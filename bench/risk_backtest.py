@@ -231,7 +231,7 @@ def fit(oulad: Oulad, store: Path) -> None:
     from progress_cli.services.frames import events_frame
     from progress_cli.services.risk import store_peers
     from progress_cli.services.store_access import open_engine, stored_catalog
-    from progress_cli.store import queries, read_connection
+    from progress_cli.store import queries, read_snapshot
 
     population = oulad.population()
     utc = ZoneInfo("UTC")
@@ -241,7 +241,7 @@ def fit(oulad: Oulad, store: Path) -> None:
     for module in sorted(set(population.values())):
         learners = sorted(lid for lid, m in population.items() if m == module)
         moment = dt.datetime.combine(oulad.cut_date(module), dt.time.max, tzinfo=utc)
-        with read_connection(engine) as conn:
+        with read_snapshot(engine) as conn:
             frame = events_frame(queries.live_events(conn, learner_ids=learners))
             peers = store_peers(conn, moment, utc)
         for x in risk_inputs(analyze(frame, catalog, "UTC", moment), peers):

@@ -407,7 +407,7 @@ class Mixed:
                  skips: int = 0):
         self.fmt, self.text, self.expected, self.garbage = fmt, text_, expected, garbage
         self.garbage_lines, self.valid_lines, self.voids = garbage_lines, valid_lines, voids or []
-        self.skips = skips  # garbage that must be skipped rather than rejected (xAPI)
+        self.skips = skips  # garbage that must be skipped rather than rejected (xAPI, JSON)
         self.auto = False  # imported with --format auto (set by any_mixed)
         self.suffixes = SUFFIXES[fmt]  # the file names it may be written under
 
@@ -532,7 +532,8 @@ def mixed_json(draw, min_bad: int = 0, first_valid: bool = False) -> Mixed:
         st.just(({"learner_id": "a", "module_id": "m", "events": []}, "skipped")),
         garbage_scalar.map(lambda v: ({"learner_id": "a", "module_id": "m", "events": [v]}, "rejected")),
     )
-    bad = [draw(bad_choices)[0] for _ in range(draw(st.integers(min_bad, 5)))]
+    drawn = [draw(bad_choices) for _ in range(draw(st.integers(min_bad, 5)))]
+    bad = [value for value, _ in drawn]
     items = _interleave(draw, [v for v, _ in valid], bad, first_valid=first_valid)
     keys = iter(k for _, k in valid)
     lines = ["["]
@@ -543,7 +544,8 @@ def mixed_json(draw, min_bad: int = 0, first_valid: bool = False) -> Mixed:
         if ok:
             expected.extend(next(keys))
     lines.append("]")
-    return Mixed("json", "\n".join(lines) + "\n", expected, len(bad), g_lines, v_lines)
+    return Mixed("json", "\n".join(lines) + "\n", expected, len(bad), g_lines, v_lines,
+                 skips=[outcome for _, outcome in drawn].count("skipped"))
 
 
 # xAPI ----------------------------------------------------------------------------------------
@@ -930,7 +932,7 @@ def check_mixed(db: Path, path: Path, mixed: Mixed, f: dict) -> None:
         assert query(db, "SELECT count(*) FROM voids WHERE event_id = ?", (void,))[0][0] == 1, void
     assert f["rejected"] + f["skipped"] == mixed.garbage, f
     assert f["inserted"] + f["duplicates"] == len(mixed.expected) + len(mixed.voids), f
-    if mixed.fmt == "xapi":
+    if mixed.fmt in ("xapi", "json"):
         assert f["skipped"] == mixed.skips, f
     elif mixed.fmt in ("jsonl", "csv"):
         assert f["skipped"] == 0, f
@@ -980,8 +982,8 @@ def test_importing_the_same_file_twice_adds_nothing(mixed):
 @settings(max_examples=examples(14), **PROPS)
 @given(base=any_mixed(), mixed=any_mixed(min_bad=1))
 def test_strict_with_a_rejected_row_keeps_nothing(base, mixed):
-    # only garbage that is rejected (an xAPI file's garbage may all be skipped)
-    assume(mixed.fmt != "xapi" or mixed.garbage > mixed.skips)
+    # only garbage that is rejected (an xAPI or JSON file's garbage may all be skipped)
+    assume(mixed.garbage > mixed.skips)
     with workdir() as tmp:
         db = tmp / "store.db"
         do_import(db, write_mixed(tmp, base, SUFFIXES[base.fmt][0], bom=False, name="base"), "--format", base.fmt)

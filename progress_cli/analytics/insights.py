@@ -20,8 +20,9 @@ import pandas as pd
 
 from progress_cli.analytics import forecast as fc
 from progress_cli.analytics import patterns as pt
-from progress_cli.analytics import rules
+from progress_cli.analytics import recommend, rules
 from progress_cli.analytics.analysis import Analysis
+from progress_cli.analytics.curve import fit_curve
 
 GAP_WORTH_A_WORD = 7  # days without practice that deserve a recommendation
 OFF_TARGET = 0.15  # a success rate this far from 85% is not a level to practise at as it is
@@ -205,8 +206,6 @@ def learner_patterns(view: LearnerView, fits: dict) -> dict:
 
 def fit_curves(view: LearnerView) -> dict:
     """CurveFit of all the learner's attempts ("overall") and of each skill's."""
-    from progress_cli.analytics.curve import fit_curve
-
     fits = {"overall": fit_curve(view.attempts["score"].to_numpy(dtype=float))}
     for skill, (scores, _days) in view.skill_series.items():
         fits[skill] = fit_curve(scores)
@@ -330,8 +329,6 @@ def learner_insights(analysis: Analysis, learner_id: str) -> dict[str, Any]:
 
 def pattern_recommendations(view: LearnerView, patterns: dict, forecasts: dict) -> list[dict]:
     """Recommendations read off the patterns and forecasts, highest priority first, at most 5."""
-    from progress_cli.analytics import recommend
-
     out: list[dict] = []
     for module_id, f in forecasts["modules"].items():
         module = view.catalog.module(module_id)
@@ -381,8 +378,6 @@ def pattern_recommendations(view: LearnerView, patterns: dict, forecasts: dict) 
 def difficulty_recommendation(best: dict, minutes: int) -> dict | None:
     """From patterns.optimal_difficulty: the level to practise at, or what to do when no
     level comes within 15 points of the 85% success that keeps practice productive."""
-    from progress_cli.analytics import recommend
-
     if best["difficulty"] is None:
         return None
     level, rate = best["difficulty"], best["success_rate"]

@@ -1,6 +1,7 @@
 """Certification (DESIGN section 6): eligibility, signed certificates and their verification.
 
-Pure building blocks, each in its own module; the store and the files are the services' job:
+Pure building blocks, each in its own module; the store and the files are the services' job,
+the PDF and the terminal views render's (`render.certificate_pdf`, `render.qr`, `render.certs`):
 
 - `eligibility`  catalog certification + a learner's figures -> requirements, progress, estimate
 - `figures`      the analytics frames -> each learner's figures for the certification
@@ -9,7 +10,7 @@ Pure building blocks, each in its own module; the store and the files are the se
 - `didkey`       did:key of an Ed25519 public key (multicodec + base58btc)
 - `keys`         the Ed25519 signing key pair and its private key file (0600)
 - `credential`   the Open Badges 3.0 OpenBadgeCredential, secured as a VC-JWT
-- `verify`       checking a VC-JWT: signature, issuer key, dates, revocation
-- `pdf`, `qr`    the PDF certificate (fpdf2, DejaVu fonts) and its QR code (segno)
-- `views`        Rich views of the results for the terminal
+- `verify`       checking a VC-JWT (signature, issuer key, dates, revocation); the one in a PDF
+- `issuing`      what to do for a learner (issue, already valid, ...) and the certificate to issue
+- `register`     the certificates of a store as listed and summarised
 """

@@ -9,6 +9,7 @@ is then reported as not checked).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import unquote
@@ -18,6 +19,15 @@ from progress_cli.certs.credential import ALGORITHM, CREDENTIAL_TYPE, OB_CONTEXT
 from progress_cli.certs.validity import EXPIRED, INVALID, REVOKED, VALID, expired
 
 NOT_CHECKED = "not checked"
+# A compact JWS whose header and payload are JSON objects (base64url of `{"`): the credential
+# that render.certificate_pdf attaches, stored uncompressed.
+_TOKEN = re.compile(rb"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+
+def token_in_pdf(data: bytes) -> str | None:
+    """The VC-JWT attached to a certificate PDF, or None."""
+    found = _TOKEN.search(data)
+    return found.group(0).decode("ascii") if found else None
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,7 @@ def verify_token(token: str, *, as_of: dt.datetime, trusted: set[str] | None,
 
     `trusted` holds issuer DIDs (did:key:...); `lookup` takes the credential id (urn:uuid:...).
     """
+    # ~70 ms to import: only when a credential is checked (cert list and revoke need neither)
     import jwt
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 

@@ -7,26 +7,20 @@ from typing import Annotated, Optional
 
 import typer
 
+from progress_cli.cli.options import AsOf, JsonOut, LearnerArg, Quiet
 from progress_cli.cli.output import console, emit_json
-from progress_cli.errors import NothingToDo, UsageError
-
-EXIT_NOT_VALID = 5
+from progress_cli.cli.usage import Command, OneOf, command_class
+from progress_cli.errors import ExitCode, NothingToDo, UsageError
 
 app = typer.Typer(help="Certificates: eligibility, issuing (PDF + Open Badges 3.0 VC-JWT), verification, revocation.",
                   no_args_is_help=True)
 
-AsOf = Annotated[Optional[str], typer.Option("--as-of", help="As it was at the end of this day (YYYY-MM-DD).")]
-Json = Annotated[bool, typer.Option("--json", help="Machine-readable output (see README).")]
 
-
-@app.command("check")
-def check(
-    ctx: typer.Context,
-    learner: Annotated[str, typer.Argument(help="Learner id (see `progress learners`).")],
-    as_of: AsOf = None,
-    json_out: Json = False,
-) -> None:
-    """Each requirement of the certification with required / current / met, and an estimated date."""
+@app.command("check", cls=Command)
+def check(ctx: typer.Context, learner: LearnerArg, as_of: AsOf = None, json_out: JsonOut = False) -> None:
+    """Each requirement of the certification with required / current / met, the certificate progress and an
+    estimated date of eligibility."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.certs import check_learner
 
     settings = ctx.obj
@@ -34,29 +28,33 @@ def check(
     if json_out or settings.json:
         emit_json(result)
     else:
-        from progress_cli.certs.views import check_view
+        from progress_cli.render.certs import check_view
 
         console().print(check_view(result))
 
 
-@app.command("issue")
+@app.command("issue", cls=command_class(OneOf(("learner", "all_eligible"), required=True)))
 def issue(
     ctx: typer.Context,
-    learner: Annotated[Optional[str], typer.Argument(help="Learner id; or use --all-eligible.")] = None,
+    # optional, unlike LearnerArg: --all-eligible is the other way to say whom
+    learner: Annotated[Optional[str], typer.Argument(metavar="LEARNER", help="Learner id; or use --all-eligible.")] = None,
     all_eligible: Annotated[bool, typer.Option("--all-eligible", help="Every eligible learner without a valid certificate.")] = False,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the PDF and .jwt files.")] = Path("."),
-    renew_before: Annotated[Optional[int], typer.Option("--renew-before", metavar="DAYS",
+    # a folder here, where report and export take a file or a folder
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the PDF and .jwt files.")] = Path("."),
+    renew_before: Annotated[Optional[int], typer.Option("--renew-before", metavar="DAYS", min=0,
                                                         help="Also re-issue valid certificates expiring within DAYS, for learners still eligible.")] = None,
     as_of: AsOf = None,
-    json_out: Json = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; errors only.")] = False,
+    json_out: JsonOut = False,
+    quiet: Quiet = False,
 ) -> None:
     """Issue certificates (PDF + Open Badges 3.0 VC-JWT); idempotent, safe to run from cron.
 
     Prints one summary line. Exit 0 when the run did its job (also when nobody was eligible);
     exit 4 when the LEARNER named is not eligible (the unmet requirements on stderr).
     """
-    from progress_cli.certs.views import issue_progress
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
+    from progress_cli.render.certificate_pdf import render_certificate_pdf
+    from progress_cli.render.progress_bar import row_progress
     from progress_cli.services.certs import issue_certificates
 
     if (learner is None) == (not all_eligible):
@@ -64,8 +62,9 @@ def issue(
     settings = ctx.obj
     quiet = quiet or settings.quiet
     json_out = json_out or settings.json
-    with issue_progress(enabled=all_eligible and not (quiet or json_out)) as on_start:
-        outcome = issue_certificates(settings.db, learner_id=learner, out_dir=out, tz=settings.tz, as_of=as_of,
+    with row_progress(all_eligible and not (quiet or json_out), "certificates") as on_start:
+        outcome = issue_certificates(settings.db, learner_id=learner, out_dir=out, tz=settings.tz,
+                                     render_pdf=render_certificate_pdf, as_of=as_of,
                                      renew_before_days=renew_before, on_start=on_start)
     if json_out:
         emit_json(outcome.as_json() | {"summary": outcome.summary_line()})
@@ -83,16 +82,18 @@ def issue(
         raise NothingToDo(f"{learner} is not eligible: {unmet}")
 
 
-@app.command("verify")
+@app.command("verify", cls=Command)
 def verify(
     ctx: typer.Context,
     target: Annotated[str, typer.Argument(metavar="FILE|CODE", help="A .jwt credential, a certificate PDF, or a verification code.")],
     issuer: Annotated[Optional[str], typer.Option("--issuer", metavar="DID",
                                                   help="Trust only this issuer (its did:key) and do not read the store.")] = None,
     as_of: AsOf = None,
-    json_out: Json = False,
+    json_out: JsonOut = False,
 ) -> None:
-    """Check signature, issuer key, expiry and revocation: VALID, EXPIRED, REVOKED or INVALID (exit 5 unless VALID)."""
+    """Check signature, issuer key, expiry and revocation: VALID, EXPIRED, REVOKED or INVALID with the reason
+    (exit 5 unless VALID)."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.certs import verify as verify_certificate
 
     settings = ctx.obj
@@ -100,23 +101,27 @@ def verify(
     if json_out or settings.json:
         emit_json(result)
     else:
-        from progress_cli.certs.views import verify_view
+        from progress_cli.render.certs import verify_view
 
         console().print(verify_view(result), end="")
     if result["status"] != "VALID":
-        raise typer.Exit(EXIT_NOT_VALID)
+        raise typer.Exit(ExitCode.NOT_VALID)
 
 
-@app.command("revoke")
+@app.command("revoke", cls=Command)
 def revoke(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="The certificate's verification code (or its UUID).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why it is revoked (kept in the store, shown by verify).")],
-    json_out: Json = False,
+    code: Annotated[str, typer.Argument(metavar="CODE", help="The certificate's verification code (or its UUID).")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT",
+                                        help="Why it is revoked (kept in the store, shown by verify).")],
+    json_out: JsonOut = False,
 ) -> None:
     """Revoke a certificate: verify then says REVOKED, and --all-eligible never re-issues it."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.certs import revoke as revoke_certificate
 
+    if not reason.strip():
+        raise UsageError("--reason must say why the certificate is revoked")
     settings = ctx.obj
     result = revoke_certificate(settings.db, code, reason=reason)
     if json_out or settings.json:
@@ -127,15 +132,16 @@ def revoke(
         say(f"Revoked {result['code']} ({result['learner_id']}).")
 
 
-@app.command("list")
+@app.command("list", cls=Command)
 def list_(
     ctx: typer.Context,
-    expiring_within: Annotated[Optional[int], typer.Option("--expiring-within", metavar="DAYS",
+    expiring_within: Annotated[Optional[int], typer.Option("--expiring-within", metavar="DAYS", min=0,
                                                            help="Only valid, not yet renewed certificates expiring within DAYS.")] = None,
     as_of: AsOf = None,
-    json_out: Json = False,
+    json_out: JsonOut = False,
 ) -> None:
     """Certificates with their status (VALID, EXPIRED, REVOKED), soonest to expire first."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.certs import list_certificates
 
     settings = ctx.obj
@@ -143,7 +149,7 @@ def list_(
     if json_out or settings.json:
         emit_json(rows)
     else:
-        from progress_cli.certs.views import list_table
+        from progress_cli.render.certs import list_table
 
         console().print(list_table(rows))
 

@@ -2,38 +2,27 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from typer.core import TyperCommand
 
+from progress_cli.cli.options import AsOf, Font, Paper, PaperSize, ReportFormat, json_option
 from progress_cli.cli.output import console, emit_json
-from progress_cli.errors import NothingToDo, UsageError
-from progress_cli.reports.periods import LAST  # stdlib only: `--help` stays fast
+from progress_cli.cli.usage import Command, OneOf
+from progress_cli.errors import NothingToDo, ProgressError, UsageError
+from progress_cli.reports.periods import LAST, named_period  # stdlib only: `--help` stays fast
 
 EVERYONE = "\x00everyone"  # what `--team` gets without a name: every learner as one team
 
 _OPTIONAL_VALUE = {"--week": LAST, "--month": LAST, "--team": EVERYONE}
 
 
-class ReportFormat(str, Enum):
-    terminal = "terminal"
-    md = "md"
-    pdf = "pdf"
-    json = "json"
-    html = "html"
-
-
-class Paper(str, Enum):
-    a4 = "a4"
-    letter = "letter"
-
-
-class ReportCommand(TyperCommand):
+class ReportCommand(Command):
     """`--week`, `--month` and `--team` take an optional value: given alone (at the end, or
     before another option) they mean the last complete week or month, and every learner."""
+
+    one_of = (OneOf(("week", "month"), required=True), OneOf(("learner", "all_learners", "team")))
 
     def parse_args(self, ctx, args: list[str]) -> list[str]:
         filled: list[str] = []
@@ -44,31 +33,53 @@ class ReportCommand(TyperCommand):
         return super().parse_args(ctx, filled)
 
 
+def _checked_period(param: typer.CallbackParam, value: Optional[str]) -> Optional[str]:
+    """Read a --week / --month value while the command line is parsed, so an error names the option."""
+    if value is not None and value != LAST:
+        try:
+            named_period(param.name, value)
+        except ProgressError as exc:
+            raise ProgressError(f"--{param.name}: {exc}") from None
+    return value
+
+
 def report(
     ctx: typer.Context,
     week: Annotated[Optional[str], typer.Option(
-        "--week", metavar="[DATE|YYYY-Www]",
+        "--week", metavar="[DATE|YYYY-Www]", callback=_checked_period,
         help="Weekly report: the ISO week of DATE, or YYYY-Www; alone, the last complete week in --tz.")] = None,
     month: Annotated[Optional[str], typer.Option(
-        "--month", metavar="[YYYY-MM]", help="Monthly report: that calendar month; alone, the last complete month.")] = None,
-    learner: Annotated[Optional[str], typer.Option("--learner", help="One learner (default: every learner).")] = None,
+        "--month", metavar="[YYYY-MM]", callback=_checked_period, help="Monthly report: that calendar month; alone, the last complete month.")] = None,
+    learner: Annotated[Optional[str], typer.Option("--learner", metavar="ID",
+                                                   help="One learner (default: every learner).")] = None,
     all_learners: Annotated[bool, typer.Option("--all", help="Every learner (the default without --learner).")] = False,
     team: Annotated[Optional[str], typer.Option(
         "--team", metavar="[NAME]",
         help="One report over a team: the roster team NAME; alone, every learner as one team.")] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="terminal (default), md, pdf, json or html.")] = ReportFormat.terminal,
+    fmt: Annotated[ReportFormat, typer.Option(
+        "--format", help="terminal: Rich on stdout; md: Markdown; pdf: always a file; json: the report object; "
+                         "html: one self-contained page (a file per learner for several).")
+    ] = ReportFormat.terminal,
+    # a file or a folder of one file per learner, unlike cert issue's folder: the help says which
     out: Annotated[Optional[Path], typer.Option(
-        "--out", help="A file (one learner) or a directory: one <learner>-<period>.<ext> file per learner.")] = None,
-    template: Annotated[Optional[Path], typer.Option("--template", help="Your own Jinja2 template (--format md).")] = None,
-    paper: Annotated[Paper, typer.Option("--paper", help="PDF page size: a4 or letter.")] = Paper.a4,
-    font: Annotated[Optional[Path], typer.Option(
-        "--font", metavar="TTF", help="PDF font file for names DejaVu Sans cannot draw (e.g. CJK).")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Report as it was at the end of this day (YYYY-MM-DD).")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+        "--out", metavar="PATH",
+        help="A file (one learner, or a team) or a directory: one <learner>-<period>.<ext> file per learner.")] = None,
+    template: Annotated[Optional[Path], typer.Option("--template", metavar="FILE",
+                                                     help="Your own Jinja2 template (--format md).")] = None,
+    paper: Paper = PaperSize.a4,
+    font: Font = None,
+    as_of: AsOf = None,
+    # report has --format json too: the help says they are the same
+    json_out: Annotated[bool, json_option("Same as --format json.")] = False,
 ) -> None:
-    """Weekly or monthly report: summary, time vs goal, modules, achievements, improvements,
-    challenges, recommendations, next week's goals and charts. With --team, one report over a
-    team: headline, every learner, who is at risk and why, certificates, modules."""
+    """Weekly or monthly report of one learner or every learner, with charts; one file per learner under --out DIR.
+
+    Sections: summary, time against the weekly goal, modules, achievements, improvements,
+    challenges, recommendations, next week's goals, and the charts (progress, skills, heatmap,
+    learning curve). With --team, one report over a team: headline, every learner, who is at
+    risk and why, the certification pipeline, modules, the most improved.
+    """
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.reports import plan_reports
 
     settings = ctx.obj
@@ -100,19 +111,20 @@ def _period_option(week: str | None, month: str | None) -> tuple[str, str | None
     return ("week", week) if week is not None else ("month", month)
 
 
-def _check_options(fmt: str, template: Path | None, paper: Paper, font: Path | None) -> None:
+def _check_options(fmt: str, template: Path | None, paper: PaperSize, font: Path | None) -> None:
     if template is not None and fmt != "md":
         raise UsageError("--template applies to --format md")
-    if (font is not None or paper != Paper.a4) and fmt != "pdf":
+    if (font is not None or paper != PaperSize.a4) and fmt != "pdf":
         raise UsageError("--paper and --font apply to --format pdf")
 
 
 def _to_stdout(run, fmt: str, options: dict) -> None:
     """terminal, md and json reports on stdout (several learners: one after the other; JSON: an array)."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.report_formats import render_report
 
     if fmt == "terminal":
-        from progress_cli.render.report_terminal import report_view
+        from progress_cli.render.report_terminal import report_view  # on use (Rich)
 
         out = console()
         for report in run:
@@ -136,6 +148,7 @@ def _to_stdout(run, fmt: str, options: dict) -> None:
 
 def _to_files(run, fmt: str, options: dict, out: Path | None, *, quiet: bool) -> None:
     """One file per learner under a directory, or the one file `--out` names."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.progress_bar import count_progress
     from progress_cli.render.report_formats import EXTENSIONS, render_report
     from progress_cli.services.output_files import is_directory_target, report_name, write_atomic

@@ -16,14 +16,15 @@ from typing import Any, Callable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
 from progress_cli.catalog import XapiMapping
-from progress_cli.errors import InputFileError
+from progress_cli.errors import InputFileError, UnknownFormat, UsageError
 from progress_cli.ingest import sources
-from progress_cli.ingest.record import RowRejected, normalize
+from progress_cli.ingest.record import FIELDS, RowRejected, normalize
 from progress_cli.ingest.xapi import Skip, Void, is_statement_like, statement_to_row, unwrap
 
 FORMATS = ("auto", "jsonl", "csv", "json", "xapi")
 EXPORT_FORMAT = "progress-cli-export"  # the "format" of `progress export --format json`: re-imported as events
 _SNIFF = 64 * 1024
+_TAB_SUFFIXES = (".tsv", ".tab")
 _SEED_EVENT_FIELDS = ("task_id", "skill", "duration_s", "difficulty", "event_id", "score", "type", "timestamp")
 
 
@@ -59,13 +60,13 @@ def file_sha256(path: Path) -> str:
 
 
 def detect_format(path: Path, head: str) -> str:
-    """jsonl, csv, json or xapi, from the extension and the first object."""
-    if path.suffix.lower() in (".csv", ".tsv"):
+    """jsonl, csv (tab-separated included), json or xapi, from the extension and the first object."""
+    if path.suffix.lower() in (".csv", *_TAB_SUFFIXES):
         return "csv"
     text = head.lstrip()
     if text[:1] not in ("[", "{"):
         if path.suffix.lower() in (".json", ".jsonl", ".ndjson"):
-            raise InputFileError(f"{path}: does not start with JSON; use --format to say what it is")
+            raise UnknownFormat(f"{path}: does not start with JSON, so its format cannot be told")
         return "csv"
     try:
         first = _first_object(path)
@@ -74,6 +75,14 @@ def detect_format(path: Path, head: str) -> str:
     if is_statement_like(first) or (isinstance(first, dict) and isinstance(first.get("statements"), list)):
         return "xapi"
     return "jsonl" if _container(head, path) == "lines" else "json"
+
+
+def csv_delimiter(path: Path, head: str) -> str:
+    """A tab for .tsv/.tab files and for a header with tabs and no commas; else a comma."""
+    if path.suffix.lower() in _TAB_SUFFIXES:
+        return "\t"
+    header = head.split("\n", 1)[0]
+    return "\t" if "\t" in header and "," not in header else ","
 
 
 def _container(head: str, path: Path | None = None) -> str:
@@ -143,6 +152,14 @@ def _first_object(path: Path) -> Any:
     return None
 
 
+def check_column_map(column_map: Mapping[str, str]) -> None:
+    """Refuse a column map whose target is not a field of the event record."""
+    for field in column_map:
+        if field not in FIELDS:
+            raise UsageError(f"cannot map a column to {field!r}: not a field of the event record "
+                             f"(the fields: {', '.join(FIELDS)})")
+
+
 def read_events(
     path: Path,
     fmt: str,
@@ -156,7 +173,7 @@ def read_events(
     try:
         with _open(path, on_bytes) as fh:
             if fmt == "csv":
-                objects = sources.csv_rows(fh)
+                objects = sources.csv_rows(fh, csv_delimiter(path, head))
             elif fmt == "jsonl" or _container(head) == "lines":
                 objects = sources.json_lines(fh)
             else:

@@ -40,9 +40,9 @@ def json_lines(fh: TextIO) -> Iterator[Item]:
             yield number, RowRejected(f"invalid JSON: {getattr(exc, 'msg', exc)}")
 
 
-def csv_rows(fh: TextIO) -> Iterator[Item]:
-    """CSV with a header row; yields dicts keyed by the header's names."""
-    reader = csv.reader(fh)
+def csv_rows(fh: TextIO, delimiter: str = ",") -> Iterator[Item]:
+    """CSV with a header row, comma- or tab-separated; yields dicts keyed by the header's names."""
+    reader = csv.reader(fh, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:

@@ -10,6 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from progress_cli.render.charts_terminal import plot_figure, plotted
+
 _STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 _SCORES = (156, 163, 175)  # grey dots
 _FIT = (59, 130, 246)  # the blue of DESIGN 7's progress line
@@ -80,20 +82,14 @@ def curve_chart(scores: list[float], fit, *, width: int = 80, height: int = 16) 
     terminal or with NO_COLOR."""
     if not scores:
         return None
-    import plotext as plt
-
-    fig = plt.figure
-    fig.clear()
-    plt.terminal.limit(False, False)  # size from plot_size, not from the real terminal
-    fig.plot_size(max(width, 30), height)
-    fig.theme("simple")
+    plt, fig = plot_figure(width, height)
     n = list(range(1, len(scores) + 1))
     fig.draw(fig.signal(n, scores, marker=plt.marker("·", _SCORES)))
     if fit is not None and fit.ok and len(n) > 1:
         fig.draw(fig.signal(n, [float(v) for v in fit.predict(n)], marker=plt.marker("braille", _FIT)).lines())
     fig.ruler("y").lim(0, 100).ticks([0, 25, 50, 75, 100])
     fig.ruler("x").lim(1, max(len(n), 2))
-    text = Text.from_ansi(fig.build().string())
+    text = plotted(fig)
     fig.clear()
     if fit is not None and fit.ok:
         caption = f"· score per attempt   ━ {fit.formula()}   R² {fit.r2:.2f}   ({fit.attempts} attempts)"

@@ -72,7 +72,7 @@ def escape(value: Any) -> str:
 
 @lru_cache(maxsize=8)
 def _compiled(path: str | None, default: str = DEFAULT_TEMPLATE):
-    from jinja2 import Environment, StrictUndefined, TemplateSyntaxError
+    from jinja2 import Environment, StrictUndefined, TemplateSyntaxError  # only for Markdown (terminal reports use goal_bar)
 
     env = Environment(autoescape=False, keep_trailing_newline=True, undefined=StrictUndefined)
     env.filters.update({

@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 READINESS_STYLE = {"BEGINNER": "red", "DEVELOPING": "yellow", "PROFICIENT": "green", "ADVANCED": "bold cyan"}
-
-
-@contextmanager
-def import_progress(enabled: bool) -> Iterator[Callable[[Path, int], Callable[[int], None]] | None]:
-    """A byte-count progress bar per file, shown only on a terminal."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if not enabled or not console.is_terminal:
-        yield None
-        return
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        def on_start(path: Path, size: int) -> Callable[[int], None]:
-            task = progress.add_task(path.name, total=size)
-            return lambda n: progress.advance(task, n)
-        yield on_start
 
 
 def import_summary_table(files, *, dry_run: bool) -> Table:

@@ -12,9 +12,9 @@ import datetime as dt
 from typing import Any, Mapping
 
 from progress_cli.analytics.risk import is_at_risk, learner_risk
+from progress_cli.analytics.rows import by_learner, one_per_learner, rows
 from progress_cli.catalog import Catalog
 from progress_cli.reports import figures
-from progress_cli.reports._rows import by_learner, one_per_learner, rows
 from progress_cli.reports.build import ReportInputs
 from progress_cli.reports.periods import Period
 from progress_cli.reports.team_modules import ModuleTally

@@ -7,17 +7,21 @@ one transaction, so readers see either the old figures or the new ones.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, delete, select
 
+from progress_cli.analytics import analyze, next_milestone
+from progress_cli.analytics.achievements import current_overrides, evaluate
+from progress_cli.analytics.risk_inputs import module_risks
 from progress_cli.catalog import Catalog
+from progress_cli.json_output import to_json
+from progress_cli.services.frames import events_frame, records
 from progress_cli.services.risk import peer_rows, store_peers, stored_peers, stored_rows
 from progress_cli.store import activity, queries, write_transaction
-from progress_cli.store.achievements import EarnedAchievement
+from progress_cli.store.achievements import EARNED
 from progress_cli.store.derived import (
     DERIVED_TABLES, DailyActivity, LearnerProgress, ModuleProgress, ModuleRisk, PeerTask, Session, SkillProgress,
 )
@@ -25,7 +29,6 @@ from progress_cli.store.writes import bulk_insert, bulk_insert_ignore
 from progress_cli.store.models import iso_time, stored_time
 
 BATCH_LEARNERS = 500  # ~50k events at the benchmark's density: memory stays well under the target
-EARNED = EarnedAchievement.__table__
 
 
 @dataclass
@@ -98,10 +101,6 @@ def _record_changes(conn: Connection, unlocked: list[dict], before: dict, after:
 
 def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: ZoneInfo,
                  as_of: dt.datetime, peers: dict | None) -> list[dict[str, Any]]:
-    from progress_cli.analytics import analyze, next_milestone
-    from progress_cli.analytics.risk_inputs import module_risks
-    from progress_cli.services.frames import events_frame, records
-
     if not rows:
         return []
     result = analyze(events_frame(rows), catalog, tz.key, as_of)
@@ -116,7 +115,7 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
     bulk_insert(conn, ModuleProgress.__table__, records(modules, [c.key for c in ModuleProgress.__table__.columns]))
     skills = result.skills.copy()
     skills["next_milestone"] = [
-        None if m is None else json.dumps(m)
+        None if m is None else to_json(m, indent=None, ascii_only=True)
         for m in map(next_milestone, skills["next_level"], skills["next_threshold"], skills["attempts_needed"])]
     bulk_insert(conn, SkillProgress.__table__, records(skills, [c.key for c in SkillProgress.__table__.columns]))
     days = result.daily
@@ -133,7 +132,6 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
 
 def _store_unlocks(conn: Connection, result, catalog: Catalog, as_of: dt.datetime) -> list[dict[str, Any]]:
     """Insert achievements earned for the first time; earlier unlocks are never touched."""
-    from progress_cli.analytics.achievements import current_overrides, evaluate
 
     if not catalog.achievements:
         return []

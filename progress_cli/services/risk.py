@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
-from progress_cli.store import queries, read_connection
+from progress_cli.json_output import to_json
+from progress_cli.store import queries
 from progress_cli.store.derived import ModuleRisk
 from progress_cli.store.models import STORED_TIME, stored_time
 
@@ -63,7 +64,7 @@ def stored_rows(module_risks: dict[str, list[dict]]) -> list[dict[str, Any]]:
     for learner_id, modules in module_risks.items():
         top = learner_risk(modules)["module_id"]
         rows += [{"learner_id": learner_id, "module_id": m["module_id"], "risk": m["risk"],
-                  "at_risk": is_at_risk(m["risk"]), "reasons": json.dumps(m["reasons"], ensure_ascii=False),
+                  "at_risk": is_at_risk(m["risk"]), "reasons": to_json(m["reasons"], indent=None),
                   "target_date": m["target_date"], "top": m["module_id"] == top} for m in modules]
     return rows
 
@@ -76,18 +77,8 @@ def stored_learner_risks(conn: Connection) -> dict[str, dict[str, Any]]:
                            "reasons": json.loads(r.reasons)} for r in conn.execute(query)}
 
 
-def analysis_risks(db: str, analysis, moment: dt.datetime, tz: ZoneInfo, *, stored: bool = False) -> dict[str, list[dict]]:
-    """{learner_id: [module risk, ...]} of the learners of `analysis` (computed as of
-    `moment`), against the whole store's peers as of the same moment (`stored`: as of the
-    last recompute, which costs no scan of the events)."""
-    from progress_cli.analytics.risk_inputs import module_risks
-    from progress_cli.services.store_access import open_engine
-
-    engine = open_engine(db)
-    try:
-        with read_connection(engine) as conn:
-            modules = sorted(set(analysis.prepared.events["module_id"]))
-            peers = stored_peers(conn, tz, modules) if stored else store_peers(conn, moment, tz)
-    finally:
-        engine.dispose()
-    return module_risks(analysis, peers)
+def read_peers(conn: Connection, moment: dt.datetime, tz: ZoneInfo, *, stored: bool,
+               modules: list[str] | None = None) -> dict:
+    """The peers risks are weighed against, inside the caller's snapshot: as of `moment` from
+    the events, or (`stored`) as of the last recompute, which costs no scan of the events."""
+    return stored_peers(conn, tz, modules) if stored else store_peers(conn, moment, tz)

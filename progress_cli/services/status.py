@@ -6,8 +6,14 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from progress_cli.services.achievements import upcoming_milestones
-from progress_cli.services.learner_data import evaluate_badges, load_learner
+from progress_cli.analytics import next_milestone
+from progress_cli.analytics.recommend import learner_recommendations
+from progress_cli.analytics.risk import learner_risk
+from progress_cli.analytics.risk_inputs import module_risks
+from progress_cli.services.achievements import evaluate_badges, upcoming_milestones
+from progress_cli.services.frames import records
+from progress_cli.services.insights import status_extras
+from progress_cli.services.learner_data import load_learner
 from progress_cli.store.models import iso_time
 
 RECENT_SESSIONS = 5
@@ -16,12 +22,7 @@ RECENT_DAYS = 7
 
 def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
     """Everything `status` shows, computed from the learner's events as of `as_of`."""
-    from progress_cli.analytics.recommend import recommendations
-    from progress_cli.analytics.risk import learner_risk
-    from progress_cli.services.risk import analysis_risks
-    from progress_cli.services.frames import records
-
-    data = load_learner(db, learner_id, tz=tz, as_of=as_of)
+    data = load_learner(db, learner_id, tz=tz, as_of=as_of, with_peers=True)
     catalog, moment, name = data.catalog, data.as_of, data.name
     now = data.analyze()
     skills_before = data.skills_as_of(moment - dt.timedelta(days=RECENT_DAYS))
@@ -33,13 +34,11 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
     modules = [_module(m, module_skills) for m in records(now.modules, now.modules.columns)]
     week = records(now.weekly.tail(1), now.weekly.columns)
     badges = evaluate_badges(data, now)
-    from progress_cli.services.insights import status_extras
-
     extras = status_extras(now, learner_id)  # the completion forecast, plateaus, peak hours
     earned = [{k: a[k] for k in ("id", "name", "type", "points", "earned_at")} for a in badges["earned"]]
     week_ago = (moment - dt.timedelta(days=RECENT_DAYS)).astimezone(dt.timezone.utc)
     week_minutes = week[0]["practice_minutes"] if week else 0.0
-    risks = analysis_risks(db, now, moment, tz, stored=as_of is None).get(learner_id, [])
+    risks = module_risks(now, data.peers).get(learner_id, [])
     return {
         "learner": {"id": learner_id, "name": name},
         "as_of": moment.isoformat(),
@@ -67,10 +66,9 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
         },
         "achievements": earned,
         "upcoming_milestones": upcoming_milestones(badges, skills),
-        "recommendations": recommendations(
-            catalog=catalog, modules=modules, skills=skills, weaknesses=overall.get("weaknesses") or [],
-            streak_days=streak.get("streak_days") or 0, last_active_day=streak.get("last_active_day"),
-            week_minutes=week_minutes, plateaus=extras["plateaus"], peak_hours=extras["peak_hours"]),
+        "recommendations": learner_recommendations(
+            now, catalog, [learner_id], week_minutes={learner_id: week_minutes},
+            extras={learner_id: {"plateaus": extras["plateaus"], "peak_hours": extras["peak_hours"]}})[learner_id],
         "risk": learner_risk(risks) | {"modules": risks},
     }
 
@@ -80,7 +78,6 @@ def _one(rows: list[dict]) -> dict:
 
 
 def _skill(row: dict) -> dict:
-    from progress_cli.analytics import next_milestone
 
     milestone = next_milestone(row["next_level"], row["next_threshold"], row["attempts_needed"])
     return {k: row.get(k) for k in ("skill", "current_level", "improvement_rate", "consistency", "mastery", "level")} | {

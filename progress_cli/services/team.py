@@ -11,15 +11,25 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
+from progress_cli.analytics import analyze
+from progress_cli.analytics.risk_inputs import module_risks
 from progress_cli.catalog import Catalog
+from progress_cli.certs.eligibility import Figures, check
+from progress_cli.certs.figures import figures_by_learner
+from progress_cli.certs.register import team_certificates
 from progress_cli.config import parse_as_of
 from progress_cli.errors import NothingToDo, ProgressError
+from progress_cli.reports.build import ReportInputs
 from progress_cli.reports.periods import resolve_period, report_moment
+from progress_cli.reports.team import assemble, learner_rows
+from progress_cli.reports.team_modules import ModuleTally
+from progress_cli.services.frames import events_frame
 from progress_cli.services.reports import BATCH
-from progress_cli.services.store_access import open_engine, stored_catalog
-from progress_cli.store import queries, read_connection
+from progress_cli.services.risk import store_peers
+from progress_cli.services.store_access import open_engine, read_catalog
+from progress_cli.store import queries, read_snapshot
 from progress_cli.store.certs import all_certificates
 
 _TICK = dt.timedelta(microseconds=1)
@@ -28,28 +38,26 @@ _TICK = dt.timedelta(microseconds=1)
 def team_report(db: str, *, tz: ZoneInfo, kind: str, value: str | None, as_of: str | None,
                 team: str | None, batch: int = BATCH) -> dict[str, Any]:
     """The team report object (DESIGN 8) of a roster team, or of every learner (team None)."""
-    from progress_cli.reports.team import assemble
-    from progress_cli.reports.team_modules import ModuleTally
-    from progress_cli.services.risk import store_peers
-
     asked = parse_as_of(as_of, tz)
     period = resolve_period(kind, value, tz, asked)
     moment, complete = report_moment(period, tz, asked)
     engine = open_engine(db)
     try:
-        with read_connection(engine) as conn:
+        # one snapshot for the whole team: members, peers, certificates and every batch's
+        # events agree even while an import commits
+        with read_snapshot(engine) as conn:
             learner_ids = _members(conn, team)
             names = queries.learner_names(conn, learner_ids)
             peers = store_peers(conn, moment, tz)
             certificates = [c for c in all_certificates(conn) if c["learner_id"] in names]
-        catalog = stored_catalog(engine)
-        tally = ModuleTally(len(learner_ids))
-        rows: list[dict] = []
-        eligible: dict[str, bool] = {}
-        for start in range(0, len(learner_ids), batch):
-            chunk = learner_ids[start:start + batch]
-            rows += _batch(engine, catalog, chunk, names, peers, tally, eligible, period=period, moment=moment,
-                           complete=complete, tz=tz)
+            catalog = read_catalog(conn)
+            tally = ModuleTally(len(learner_ids))
+            rows: list[dict] = []
+            eligible: dict[str, bool] = {}
+            for start in range(0, len(learner_ids), batch):
+                chunk = learner_ids[start:start + batch]
+                rows += _batch(conn, catalog, chunk, names, peers, tally, eligible, period=period, moment=moment,
+                               complete=complete, tz=tz)
     finally:
         engine.dispose()
     certification = _certification(catalog, certificates, eligible, names, rows, period.start_moment(tz), moment)
@@ -68,16 +76,9 @@ def _members(conn, team: str | None) -> list[str]:
     return learner_ids
 
 
-def _batch(engine: Engine, catalog: Catalog, learner_ids: list[str], names: dict, peers: dict, tally,
+def _batch(conn: Connection, catalog: Catalog, learner_ids: list[str], names: dict, peers: dict, tally: ModuleTally,
            eligible: dict[str, bool], *, period, moment: dt.datetime, complete: bool, tz: ZoneInfo) -> list[dict]:
-    from progress_cli.analytics import analyze
-    from progress_cli.analytics.risk_inputs import module_risks
-    from progress_cli.reports.build import ReportInputs
-    from progress_cli.reports.team import learner_rows
-    from progress_cli.services.frames import events_frame
-
-    with read_connection(engine) as conn:
-        frame = events_frame(queries.live_events(conn, learner_ids=learner_ids))
+    frame = events_frame(queries.live_events(conn, learner_ids=learner_ids))
     now = analyze(frame, catalog, tz.key, moment, light=True)
     before = analyze(frame, catalog, tz.key, period.start_moment(tz) - _TICK, light=True)
     eligible.update(_eligible(now, catalog, learner_ids))
@@ -90,9 +91,6 @@ def _eligible(analysis, catalog: Catalog, learner_ids: list[str]) -> dict[str, b
     """learner -> eligible for the catalog's certification at the analysis' moment."""
     if catalog.certification is None:
         return {lid: False for lid in learner_ids}
-    from progress_cli.certs.eligibility import Figures, check
-    from progress_cli.certs.figures import figures_by_learner
-
     figures = figures_by_learner(analysis, catalog.certification)
     return {lid: check(catalog, figures.get(lid, Figures())).eligible for lid in learner_ids}
 
@@ -100,8 +98,6 @@ def _eligible(analysis, catalog: Catalog, learner_ids: list[str]) -> dict[str, b
 def _certification(catalog: Catalog, certificates: list[dict], eligible: dict[str, bool], names: dict,
                    rows: list[dict], start: dt.datetime, moment: dt.datetime) -> dict[str, Any]:
     """Each row's `certificate`, and the pipeline of DESIGN 7."""
-    from progress_cli.certs.register import team_certificates
-
     name = catalog.certification.name if catalog.certification else None
     per_learner, pipeline = team_certificates(certificates, name, eligible, names, start, moment)
     for row in rows:

@@ -12,8 +12,11 @@ from sqlalchemy import Connection, Engine, inspect, select
 
 from progress_cli.errors import StoreError
 from progress_cli.store import dialect  # noqa: F401  (how PostgreSQL creates text columns)
-from progress_cli.store import models
-from progress_cli.store.engine import read_connection, write_transaction
+from progress_cli.store import derived, models
+from progress_cli.store.achievements import EarnedAchievement
+from progress_cli.store.activity import Activity
+from progress_cli.store.certs import CERT_TABLES
+from progress_cli.store.engine import read_snapshot, write_transaction
 from progress_cli.store.models import stored_time
 
 
@@ -22,34 +25,24 @@ def m001_initial(conn: Connection) -> None:
 
 
 def m002_derived_progress(conn: Connection) -> None:
-    from progress_cli.store import derived
-
     models.SQLModel.metadata.create_all(conn, tables=derived.FIRST_DERIVED_TABLES)
 
 
 def m003_achievements(conn: Connection) -> None:
-    from progress_cli.store.achievements import EarnedAchievement
-
     models.SQLModel.metadata.create_all(conn, tables=[EarnedAchievement.__table__])
 
 
 def m004_certificates(conn: Connection) -> None:
-    from progress_cli.store.certs import CERT_TABLES
-
     models.SQLModel.metadata.create_all(conn, tables=CERT_TABLES)
 
 
 def m005_activity_outbox(conn: Connection) -> None:
-    from progress_cli.store.activity import Activity
-
     models.SQLModel.metadata.create_all(conn, tables=[Activity.__table__])
 
 
 def m006_sessions(conn: Connection) -> None:
     """Sessions (DESIGN 4); an upgraded store fills them at its next `progress recompute`."""
-    from progress_cli.store.derived import Session
-
-    models.SQLModel.metadata.create_all(conn, tables=[Session.__table__])
+    models.SQLModel.metadata.create_all(conn, tables=[derived.Session.__table__])
 
 
 def m010_module_risk(conn: Connection) -> None:
@@ -104,7 +97,7 @@ def migrate(engine: Engine, upto: int | None = None) -> list[int]:
 
 
 def _stored_versions(engine: Engine) -> list[int]:
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         if not inspect(conn).has_table(models.SchemaMigration.__tablename__):
             return []
         return applied_versions(conn)

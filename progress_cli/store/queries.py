@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from progress_cli.catalog import Catalog
+from progress_cli.json_output import to_json
 from progress_cli.store import models
 from progress_cli.store.dialect import insert_ignore
 from progress_cli.store.models import stored_time
@@ -42,7 +42,7 @@ def replace_catalog(conn: Connection, *, catalog: Catalog, text: str, source: st
             target_date=module.target_date.isoformat() if module.target_date else None))
     tasks = [
         {"task_id": t.id, "module_id": m.id, "title": t.title, "difficulty": t.difficulty,
-         "skills": json.dumps(list(t.skills)), "position": i}
+         "skills": to_json(list(t.skills), indent=None, ascii_only=True), "position": i}
         for m in catalog.modules for i, t in enumerate(m.tasks)
     ]
     if tasks:

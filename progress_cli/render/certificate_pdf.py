@@ -1,53 +1,51 @@
 """The PDF certificate: landscape A4, DejaVu Sans, the verification code and its QR code.
 
 The compact VC-JWT is attached to the PDF (an embedded file, `credential.jwt`, stored
-uncompressed), so `progress cert verify certificate.pdf` can check the PDF itself.
+uncompressed), so `progress cert verify certificate.pdf` can check the PDF itself
+(`certs.credential.token_in_pdf`). Fonts as for reports (`pdf_fonts`, `pdf_embedding`):
+each face parsed once per process, cut once per glyph set.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import unicodedata
 from contextlib import contextmanager
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from progress_cli.certs.fonts import FontSet
+from fpdf import FPDF
+
 from progress_cli.certs.model import Certificate
-from progress_cli.certs.qr import qr_runs
+from progress_cli.render.pdf_embedding import EmbeddedFonts
+from progress_cli.render.pdf_fonts import FAMILY, choose_fonts
+from progress_cli.render.qr import qr_runs
 
 PAGE_W, PAGE_H = 297.0, 210.0
 ACCENT = (29, 78, 216)  # #1d4ed8
 ACCENT_LIGHT = (59, 130, 246)  # rgb(59,130,246)
 TEXT = (31, 41, 55)
 MUTED = (107, 114, 128)
-FAMILY = "DejaVu"
 ATTACHMENT = "credential.jwt"
-_TOKEN = re.compile(rb"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 MAX_SKILL_LINES = 16
 
 
-def render_pdf(cert: Certificate, *, token: str, issuer: str, tz: ZoneInfo, fonts: FontSet) -> bytes:
+class _Page(EmbeddedFonts, FPDF):
+    pass
+
+
+def render_certificate_pdf(cert: Certificate, *, token: str, issuer: str, tz: ZoneInfo) -> bytes:
     """The certificate as PDF bytes; `token` is attached, `issuer` (the did:key) printed."""
     with _quiet_fpdf():  # a glyph DejaVu lacks (CJK, say) shows as a box; not cron noise
-        return _render(cert, token=token, issuer=issuer, tz=tz, fonts=fonts)
+        return _render(cert, token=token, issuer=issuer, tz=tz)
 
 
-def _render(cert: Certificate, *, token: str, issuer: str, tz: ZoneInfo, fonts: FontSet) -> bytes:
-    from fpdf import FPDF
-
+def _render(cert: Certificate, *, token: str, issuer: str, tz: ZoneInfo) -> bytes:
     texts = _texts(cert, issuer, tz)
-    paths = fonts.paths_for("".join(texts.values()) + "".join(s.name for s in cert.skills))
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf = _Page(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
-    for style, path in paths.items():
-        pdf.add_font(FAMILY, style, path)
-    for font in pdf.fonts.values():
-        # The cut-down faces already carry exact glyph bounds: without this, fontTools would
-        # decode and re-encode every glyph when fpdf2 embeds its subset (half the PDF's time).
-        font.ttfont.recalcBBoxes = False
+    pdf.use_fonts(choose_fonts("".join(texts.values()) + "".join(s.name for s in cert.skills) + "\u2022\u2026"))
     pdf.set_title(f"{cert.certification}: {cert.display_name}")
     pdf.set_subject(f"Certificate {cert.code}")
     pdf.set_author("progress-cli")
@@ -74,12 +72,6 @@ def _quiet_fpdf() -> Iterator[None]:
         yield
     finally:
         logger.setLevel(level)
-
-
-def token_in_pdf(data: bytes) -> str | None:
-    """The VC-JWT attached to a certificate PDF, or None."""
-    found = _TOKEN.search(data)
-    return found.group(0).decode("ascii") if found else None
 
 
 def _texts(cert: Certificate, issuer: str, tz: ZoneInfo) -> dict[str, str]:
