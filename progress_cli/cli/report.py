@@ -9,6 +9,7 @@ import typer
 
 from progress_cli.cli.options import AsOf, Font, Paper, PaperSize, ReportFormat, json_option
 from progress_cli.cli.output import console, emit_json
+from progress_cli.cli.team_report import team_report
 from progress_cli.cli.usage import Command, OneOf
 from progress_cli.errors import NothingToDo, ProgressError, UsageError
 from progress_cli.reports.periods import LAST, named_period  # stdlib only: `--help` stays fast
@@ -91,8 +92,6 @@ def report(
     options = {"template": str(template) if template else None, "paper": paper.value,
                "font": str(font) if font else None}
     if team is not None:
-        from progress_cli.cli.team_report import team_report
-
         team_report(settings, kind=kind, value=value, as_of=as_of, team=None if team == EVERYONE else team,
                     fmt=fmt_name, options=options, out=out)
         return

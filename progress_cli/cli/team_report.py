@@ -14,6 +14,7 @@ from progress_cli.cli.output import console, emit_json
 def team_report(settings, *, kind: str, value: str | None, as_of: str | None, team: str | None, fmt: str,
                 options: dict[str, Any], out: Path | None) -> None:
     """Compute the team's report and print it, page it, or write it to one file."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.report_formats import EXTENSIONS, render_team
     from progress_cli.services.output_files import is_directory_target, report_name, write_atomic
     from progress_cli.services.team import team_report as compute
@@ -42,7 +43,7 @@ def _page(report: dict[str, Any]) -> None:
     """On a terminal the report goes through the pager (as long as the team); elsewhere it is
     printed whole. LESS defaults to FRX, as git sets it: colours pass, a report that fits
     one screen is printed without the pager."""
-    from progress_cli.render.team_terminal import team_view
+    from progress_cli.render.team_terminal import team_view  # on use (Rich)
 
     out = console()
     if not out.is_terminal:

@@ -23,7 +23,7 @@ def team_html(report: dict[str, Any]) -> str:
 
 
 def learner_context(report: dict[str, Any]) -> dict[str, Any]:
-    from markupsafe import Markup
+    from markupsafe import Markup  # Jinja2's, loaded with it: only HTML reports need either
 
     c = report["charts"]
     name = text.display_name(report)
@@ -44,7 +44,7 @@ def learner_context(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def team_context(report: dict[str, Any]) -> dict[str, Any]:
-    from markupsafe import Markup
+    from markupsafe import Markup  # Jinja2's, loaded with it: only HTML reports need either
 
     t = team_text
     titles = {m["module_id"]: m["title"] for m in report["modules"]}
@@ -89,7 +89,7 @@ def headline_cards(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 @lru_cache(maxsize=1)
 def _environment():
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape  # only for HTML reports
 
     return Environment(loader=PackageLoader("progress_cli", "templates"), undefined=StrictUndefined,
                        autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)

@@ -58,7 +58,7 @@ def peer_rows(analysis) -> list[dict[str, Any]]:
 
 def stored_rows(module_risks: dict[str, list[dict]]) -> list[dict[str, Any]]:
     """`module_risk` rows of {learner_id: [module risk, ...]} (the learner's top one flagged)."""
-    from progress_cli.analytics.risk import is_at_risk, learner_risk
+    from progress_cli.analytics.risk import is_at_risk, learner_risk  # pandas: see _peers
 
     rows = []
     for learner_id, modules in module_risks.items():

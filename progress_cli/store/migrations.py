@@ -48,9 +48,7 @@ def m006_sessions(conn: Connection) -> None:
 def m010_module_risk(conn: Connection) -> None:
     """Risk per started module and the peers it weighs (DESIGN 5.7); an upgraded store fills
     them at its next `progress recompute`."""
-    from progress_cli.store.derived import ModuleRisk, PeerTask
-
-    models.SQLModel.metadata.create_all(conn, tables=[ModuleRisk.__table__, PeerTask.__table__])
+    models.SQLModel.metadata.create_all(conn, tables=[derived.ModuleRisk.__table__, derived.PeerTask.__table__])
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, column, delete, func, insert, inspect, select, table, update
 
 from progress_cli.catalog import Catalog
 from progress_cli.json_output import to_json
 from progress_cli.store import models
+from progress_cli.store.derived import PeerTask
 from progress_cli.store.dialect import insert_ignore
 from progress_cli.store.models import stored_time
 
@@ -19,6 +20,7 @@ EVENTS = models.Event.__table__
 LEARNERS = models.Learner.__table__
 IMPORTS = models.ImportRecord.__table__
 VOIDS = models.Void.__table__
+PEERS = PeerTask.__table__
 
 
 def catalog_text(conn: Connection) -> tuple[str, str] | None:
@@ -142,17 +144,13 @@ def module_peers(conn: Connection, *, until: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-
 def stored_module_peers(conn: Connection, modules: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """`module_peers` as the last recompute of each learner left them (table `peer_tasks`),
     for some modules (None: all)."""
-    from progress_cli.store.derived import PeerTask
-
-    table = PeerTask.__table__
-    query = select(table.c.module_id, table.c.task_id, func.count(), func.min(table.c.first_at)) \
-        .group_by(table.c.module_id, table.c.task_id)
+    query = select(PEERS.c.module_id, PEERS.c.task_id, func.count(), func.min(PEERS.c.first_at)) \
+        .group_by(PEERS.c.module_id, PEERS.c.task_id)
     if modules is not None:
-        query = query.where(table.c.module_id.in_(modules))
+        query = query.where(PEERS.c.module_id.in_(modules))
     out: dict[str, dict[str, Any]] = {}
     for module_id, task_id, n, first in conn.execute(query):
         entry = out.setdefault(module_id, {"learners": 0, "first": None, "tasks": {}})
@@ -168,8 +166,6 @@ def team_learner_ids(conn: Connection, team: str | None) -> list[str] | None:
     no roster (no `learners.team` column) to look in."""
     if team is None:
         return learner_ids(conn)
-    from sqlalchemy import column, inspect, table
-
     if "team" not in {c["name"] for c in inspect(conn).get_columns(LEARNERS.name)}:
         return None
     learners = table(LEARNERS.name, column("learner_id"), column("team"))
