@@ -11,8 +11,9 @@ from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
 from progress_cli.certs.register import team_certificates
+from tests import by_hand
 from tests.conftest import sqlalchemy_url, write_jsonl
-from tests.test_report_cli import font_cache, sample, sample_db  # noqa: F401  (shared fixtures)
+from tests.test_report_cli import LEARNERS, before, end_of, font_cache, sample, sample_db  # noqa: F401  (shared fixtures)
 
 CATALOG = """
 weekly_goal_minutes = 60
@@ -186,6 +187,41 @@ def test_pipeline_buckets_at_their_day_boundaries():
 
 
 # The sample learners --------------------------------------------------------------------------
+
+
+def test_sample_team_rows_and_headline_by_hand(cli, sample):
+    """Every sample learner's row and the headline of 2026-W47 against tests/by_hand.py."""
+    r = cli.json("report", "--week", "--team", "--as-of", "2026-11-27")
+    first, last, prev_first, prev_last = (dt.date(2026, 11, 16), dt.date(2026, 11, 22), dt.date(2026, 11, 9),
+                                          dt.date(2026, 11, 15))
+    goal = by_hand.catalog()["weekly_goal_minutes"]
+    rows = {x["learner_id"]: x for x in r["learners"]}
+    assert sorted(rows) == LEARNERS
+    now = {lid: by_hand.period(lid, first, last) for lid in LEARNERS}
+    then = {lid: by_hand.period(lid, prev_first, prev_last) for lid in LEARNERS}
+    for lid, row in rows.items():
+        p, progress = now[lid], by_hand.completion(lid, end_of(last))
+        assert row["total_progress"] == pytest.approx(progress), lid
+        assert row["progress_change"] == pytest.approx(progress - by_hand.completion(lid, before(first))), lid
+        assert row["week_minutes"] == pytest.approx(p["minutes"]), lid
+        assert (row["goal_met"], row["active"], row["active_days"], row["streak_days"]) == (
+            p["minutes"] >= goal, p["events"] > 0, p["active_days"], by_hand.streak(lid, last)), lid
+        mean = by_hand.mean_score(lid, first, last) if p["attempts"] else None
+        before_mean = by_hand.mean_score(lid, prev_first, prev_last) if then[lid]["attempts"] else None
+        assert row["average_score"] == pytest.approx(mean), lid
+        assert row["score_change"] == (None if mean is None or before_mean is None
+                                       else pytest.approx(mean - before_mean)), lid
+    h = r["headline"]
+    minutes, minutes_before = sum(p["minutes"] for p in now.values()), sum(p["minutes"] for p in then.values())
+    assert (h["learners"], h["goal_minutes"]) == (12, goal)
+    assert h["active"] == sum(p["events"] > 0 for p in now.values())
+    assert h["goal_met"] == sum(p["minutes"] >= goal for p in now.values())
+    assert (h["practice_minutes"], h["minutes_per_learner"]) == (pytest.approx(minutes), pytest.approx(minutes / 12))
+    assert h["previous"] == {"active": sum(p["events"] > 0 for p in then.values()),
+                             "practice_minutes": pytest.approx(minutes_before),
+                             "minutes_per_learner": pytest.approx(minutes_before / 12),
+                             "goal_met": sum(p["minutes"] >= goal for p in then.values())}
+    assert h["change"]["practice_minutes"] == pytest.approx(minutes - minutes_before)
 
 
 def test_sample_team_fits_one_screen(cli, sample, monkeypatch):
