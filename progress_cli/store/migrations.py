@@ -60,6 +60,12 @@ def m008_status_list_index(conn: Connection) -> None:
     next(i for i in CERTS.indexes if i.name == "ux_certificates_status_index").create(conn, checkfirst=True)
 
 
+def m010_module_risk(conn: Connection) -> None:
+    """Risk per started module and the peers it weighs (DESIGN 5.7); an upgraded store fills
+    them at its next `progress recompute`."""
+    models.SQLModel.metadata.create_all(conn, tables=[derived.ModuleRisk.__table__, derived.PeerTask.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", m001_initial),
     (2, "derived progress tables", m002_derived_progress),
@@ -69,6 +75,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (6, "sessions", m006_sessions),
     (7, "forecast calibration", m007_forecast_calibration),
     (8, "certificate status-list index", m008_status_list_index),
+    (10, "module risk", m010_module_risk),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 
