@@ -88,11 +88,14 @@ def module_minutes(learner: str, module: str, first: dt.date, last: dt.date) -> 
 
 
 def period(learner: str, first: dt.date, last: dt.date) -> dict:
-    """Practice of a period: minutes, active days (a day with an event), sessions, attempts."""
+    """Practice of a period: minutes, events, active days (5.0: a day with an event and, as the
+    catalog sets streak_min_minutes, at least that much practice), sessions, attempts."""
     inside = [e for e in events(learner, last) if e.when.date() >= first]
     by_day = practice_minutes_by_day(learner, last)
+    need = catalog().get("streak_min_minutes", 0)
     return {"minutes": sum(m for day, m in by_day.items() if first <= day <= last),
-            "active_days": len({e.when.date() for e in inside}),
+            "events": len(inside),
+            "active_days": len({e.when.date() for e in inside if by_day[e.when.date()] >= need}),
             "sessions": len({e.session for e in inside}),
             "attempts": sum(e.score is not None for e in inside)}
 

@@ -12,7 +12,7 @@ from tests.conftest import FIXTURES, SAMPLE, write_jsonl
 pytestmark = pytest.mark.both_backends
 
 STATUS_KEYS = {"learner", "as_of", "overall", "modules", "skills", "summary", "recent_activity",
-               "achievements", "upcoming_milestones", "recommendations"}
+               "achievements", "upcoming_milestones", "recommendations", "risk"}  # risk: README addition
 OVERALL_KEYS = {"total_progress", "certificate_progress", "improvement_rate", "strengths", "weaknesses",
                 "predicted_completion_date", "streak_days", "total_time_s"}
 MODULE_KEYS = {"module_id", "completion_rate", "average_score", "attempts", "session_count", "total_time_s",

@@ -63,7 +63,7 @@ def test_every_command_spells_out_its_usage_line():
     assert all(isinstance(command, Command) for _, command in LEAVES)
     usage = CliRunner().invoke(app, ["report", "--help"]).stdout
     assert usage.startswith("Usage: progress report (--week [DATE|YYYY-Www] | --month [YYYY-MM])")
-    assert "[--learner ID | --all]" in usage
+    assert "[--learner ID | --all | --team [NAME]]" in usage
     issue = CliRunner().invoke(app, ["cert", "issue", "--help"], terminal_width=60).stdout
     assert "(LEARNER | --all-eligible)" in issue
     assert "[--renew-before DAYS]" in issue  # wrapped between pieces, never inside one
@@ -73,7 +73,7 @@ def test_every_command_spells_out_its_usage_line():
     (("import",), "--format <auto|jsonl|csv|json|xapi|caliper|edx>"),
     (("leaderboard",), "--by <points|progress|streak>"),
     (("leaderboard",), "--period <week|month|all>"),
-    (("report",), "--format <terminal|md|pdf|json>"),
+    (("report",), "--format <terminal|md|pdf|json|html>"),
     (("report",), "--paper <a4|letter>"),
     (("export",), "--format <json|csv|pdf>"),
     (("export",), "--paper <a4|letter>"),

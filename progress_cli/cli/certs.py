@@ -1,4 +1,4 @@
-"""`progress cert check|issue|verify|revoke|list`."""
+"""`progress cert check|issue|verify|publish|revoke|list`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from progress_cli.cli.output import console, emit_json
 from progress_cli.cli.usage import Command, OneOf, command_class
 from progress_cli.errors import ExitCode, NothingToDo, UsageError
 
-app = typer.Typer(help="Certificates: eligibility, issuing (PDF + Open Badges 3.0 VC-JWT), verification, revocation.",
+app = typer.Typer(help="Certificates: eligibility, issuing (PDF + Open Badges 3.0 VC-JWT), verification, revocation, publishing.",
                   no_args_is_help=True)
 
 
@@ -85,19 +85,22 @@ def issue(
 @app.command("verify", cls=Command)
 def verify(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(metavar="FILE|CODE", help="A .jwt credential, a certificate PDF, or a verification code.")],
+    target: Annotated[str, typer.Argument(metavar="FILE|CODE|URL",
+                                          help="A .jwt credential, a certificate PDF, a verification code, or a verification page URL.")],
+    offline: Annotated[bool, typer.Option("--offline", help="Fetch nothing: a did:web issuer is checked against this store's keys, "
+                                                            "revocation only in this store's register.")] = False,
     issuer: Annotated[Optional[str], typer.Option("--issuer", metavar="DID",
-                                                  help="Trust only this issuer (its did:key) and do not read the store.")] = None,
+                                                  help="Trust only this issuer (a did:key or did:web) and do not read the store.")] = None,
     as_of: AsOf = None,
     json_out: JsonOut = False,
 ) -> None:
-    """Check signature, issuer key, expiry and revocation: VALID, EXPIRED, REVOKED or INVALID with the reason
-    (exit 5 unless VALID)."""
+    """Check signature, issuer key, expiry and revocation: VALID, EXPIRED, REVOKED, INVALID or UNCHECKED with the
+    reason (exit 5 unless VALID)."""
     # on use, not at import: `--help` stays fast (see cli/__init__.py)
-    from progress_cli.services.certs import verify as verify_certificate
+    from progress_cli.services.cert_verify import verify as verify_certificate
 
     settings = ctx.obj
-    result = verify_certificate(settings.db, target, tz=settings.tz, as_of=as_of, issuer=issuer)
+    result = verify_certificate(settings.db, target, tz=settings.tz, as_of=as_of, issuer=issuer, offline=offline)
     if json_out or settings.json:
         emit_json(result)
     else:
@@ -106,6 +109,33 @@ def verify(
         console().print(verify_view(result), end="")
     if result["status"] != "VALID":
         raise typer.Exit(ExitCode.NOT_VALID)
+
+
+@app.command("publish", cls=Command)
+def publish(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", metavar="DIR",
+                                      help="Folder of the site, served at the catalog's [issuer] verify_url.")],
+    json_out: JsonOut = False,
+    quiet: Quiet = False,
+) -> None:
+    """Write the static verification site: a page per certificate, the signed revocation list, the issuer's
+    profile and DID document."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
+    from progress_cli.render.cert_site import CertSiteRenderer
+    from progress_cli.render.progress_bar import row_progress
+    from progress_cli.services.cert_site import publish_site
+
+    settings = ctx.obj
+    quiet = quiet or settings.quiet
+    json_out = json_out or settings.json
+    with row_progress(not (quiet or json_out), "certificates") as on_start:
+        result = publish_site(settings.db, out, tz=settings.tz, renderer=CertSiteRenderer(), on_start=on_start)
+    if json_out:
+        emit_json(result)
+    elif not quiet:
+        say(f"published {result['certificates']} certificates ({result['revoked']} revoked, {result['expired']} expired) "
+            f"to {result['out_dir']} at {result['published_at']}; serve it at {result['verify_url']}")
 
 
 @app.command("revoke", cls=Command)

@@ -9,7 +9,7 @@ from progress_cli.cli.output import console, emit_json
 
 
 def learners(ctx: typer.Context, as_of: AsOf = None, json_out: JsonOut = False) -> None:
-    """List learners with overall progress, streak, readiness per module and last activity."""
+    """List learners with overall progress, streak, readiness per module, last activity and risk."""
     # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.terminal import learners_table
     from progress_cli.services.learners import list_learners

@@ -54,6 +54,7 @@ class ReportFormat(str, Enum):
     md = "md"
     pdf = "pdf"
     json = "json"
+    html = "html"
 
 
 class ExportFormat(str, Enum):

@@ -9,25 +9,28 @@ import typer
 
 from progress_cli.cli.options import AsOf, Font, Paper, PaperSize, ReportFormat, json_option
 from progress_cli.cli.output import console, emit_json
+from progress_cli.cli.team_report import team_report
 from progress_cli.cli.usage import Command, OneOf
 from progress_cli.errors import NothingToDo, ProgressError, UsageError
 from progress_cli.reports.periods import LAST, named_period  # stdlib only: `--help` stays fast
 
-_OPTIONAL_VALUE = ("--week", "--month")
+EVERYONE = "\x00everyone"  # what `--team` gets without a name: every learner as one team
+
+_OPTIONAL_VALUE = {"--week": LAST, "--month": LAST, "--team": EVERYONE}
 
 
 class ReportCommand(Command):
-    """`--week` and `--month` take an optional value: given alone (at the end, or before
-    another option) they mean the last complete week or month."""
+    """`--week`, `--month` and `--team` take an optional value: given alone (at the end, or
+    before another option) they mean the last complete week or month, and every learner."""
 
-    one_of = (OneOf(("week", "month"), required=True), OneOf(("learner", "all_learners")))
+    one_of = (OneOf(("week", "month"), required=True), OneOf(("learner", "all_learners", "team")))
 
     def parse_args(self, ctx, args: list[str]) -> list[str]:
         filled: list[str] = []
         for i, arg in enumerate(args):
             filled.append(arg)
             if arg in _OPTIONAL_VALUE and (i + 1 == len(args) or args[i + 1].startswith("-")):
-                filled.append(LAST)
+                filled.append(_OPTIONAL_VALUE[arg])
         return super().parse_args(ctx, filled)
 
 
@@ -51,13 +54,17 @@ def report(
     learner: Annotated[Optional[str], typer.Option("--learner", metavar="ID",
                                                    help="One learner (default: every learner).")] = None,
     all_learners: Annotated[bool, typer.Option("--all", help="Every learner (the default without --learner).")] = False,
+    team: Annotated[Optional[str], typer.Option(
+        "--team", metavar="[NAME]",
+        help="One report over a team: the roster team NAME; alone, every learner as one team.")] = None,
     fmt: Annotated[ReportFormat, typer.Option(
-        "--format", help="terminal: Rich on stdout; md: Markdown; pdf: always a file; json: the report object.")
+        "--format", help="terminal: Rich on stdout; md: Markdown; pdf: always a file; json: the report object; "
+                         "html: one self-contained page (a file per learner for several).")
     ] = ReportFormat.terminal,
     # a file or a folder of one file per learner, unlike cert issue's folder: the help says which
     out: Annotated[Optional[Path], typer.Option(
         "--out", metavar="PATH",
-        help="A file (one learner) or a directory: one <learner>-<period>.<ext> file per learner.")] = None,
+        help="A file (one learner, or a team) or a directory: one <learner>-<period>.<ext> file per learner.")] = None,
     template: Annotated[Optional[Path], typer.Option("--template", metavar="FILE",
                                                      help="Your own Jinja2 template (--format md).")] = None,
     paper: Paper = PaperSize.a4,
@@ -70,23 +77,28 @@ def report(
 
     Sections: summary, time against the weekly goal, modules, achievements, improvements,
     challenges, recommendations, next week's goals, and the charts (progress, skills, heatmap,
-    learning curve).
+    learning curve). With --team, one report over a team: headline, every learner, who is at
+    risk and why, the certification pipeline, modules, the most improved.
     """
     # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.reports import plan_reports
 
     settings = ctx.obj
     kind, value = _period_option(week, month)
-    if learner and all_learners:
-        raise UsageError("give --learner ID or --all, not both")
+    if sum((learner is not None, all_learners, team is not None)) > 1:
+        raise UsageError("--learner ID, --all and --team [NAME] exclude each other: give one, not both")
     fmt_name = "json" if json_out or settings.json else fmt.value
     _check_options(fmt_name, template, paper, font)
+    options = {"template": str(template) if template else None, "paper": paper.value,
+               "font": str(font) if font else None}
+    if team is not None:
+        team_report(settings, kind=kind, value=value, as_of=as_of, team=None if team == EVERYONE else team,
+                    fmt=fmt_name, options=options, out=out)
+        return
     run = plan_reports(settings.db, tz=settings.tz, kind=kind, value=value, as_of=as_of, learner_id=learner)
     if not run.learner_ids:
         raise NothingToDo("no learners in the store: import some events first")
-    options = {"template": str(template) if template else None, "paper": paper.value,
-               "font": str(font) if font else None}
-    if out is None and fmt_name != "pdf":
+    if out is None and fmt_name != "pdf" and not (fmt_name == "html" and len(run) > 1):
         _to_stdout(run, fmt_name, options)
     else:
         _to_files(run, fmt_name, options, out, quiet=settings.quiet)

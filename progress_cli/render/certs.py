@@ -10,7 +10,8 @@ from rich.text import Text
 
 from progress_cli.certs.eligibility import shown
 
-STATUS_STYLE = {"VALID": "bold green", "EXPIRED": "bold yellow", "REVOKED": "bold red", "INVALID": "bold red"}
+STATUS_STYLE = {"VALID": "bold green", "EXPIRED": "bold yellow", "REVOKED": "bold red", "INVALID": "bold red",
+                "UNCHECKED": "bold yellow"}
 
 
 def _num(value: float | None) -> str:
@@ -82,7 +83,8 @@ def verify_view(result: dict[str, Any]) -> Text:
         if cert["code"]:
             out.append(f"  code {cert['code']}, certificate {cert['certificate_id']}\n")
     if result["issuer"]:
-        out.append(f"  issuer {result['issuer']}\n")
+        name = (result.get("issuer_profile") or {}).get("name")
+        out.append(f"  issuer {name} ({result['issuer']})\n" if name else f"  issuer {result['issuer']}\n")
     for name, value in result["checks"].items():
         out.append(f"  {name.replace('_', ' ')}: {value}\n", style="dim")
     return out

@@ -58,9 +58,21 @@ def _summary(status: dict[str, Any], completion: dict[str, Any] | None) -> Panel
         lines.append(Text(f"completion: {forecast_line(completion)}"))
         if completion["basis"] and completion["estimate"] is not None:
             lines.append(Text(completion["basis"], style="dim"))
+    lines += _risk_lines(status.get("risk"))
     body = Group(*lines)
     as_of = dt.datetime.fromisoformat(status["as_of"]).strftime("%Y-%m-%d %H:%M %Z")
     return Panel(body, title="Status", subtitle=f"as of {as_of}", expand=True)
+
+
+def _risk_lines(risk: dict | None) -> list[Text]:
+    """The learner's risk (DESIGN 5.7), with its module and reasons, when it is known."""
+    if not risk or risk["risk"] is None:
+        return []
+    style = "bold red" if risk["at_risk"] else "green"
+    word = "at risk" if risk["at_risk"] else "on track"
+    why = f": {'; '.join(risk['reasons'])}" if risk["reasons"] else ""
+    return [Text.assemble(("risk ", "dim"), (f"{risk['risk'] * 100:.0f}% {word}", style),
+                          (f" in {risk['module_id']}{why}", "dim"))]
 
 
 def _modules(modules: list[dict]) -> Table:

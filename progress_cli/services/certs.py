@@ -23,18 +23,18 @@ from sqlalchemy.exc import IntegrityError
 
 from progress_cli import config
 from progress_cli.catalog import Catalog
-from progress_cli.certs import codes, issuing, keys
+from progress_cli.certs import codes, issuing, keys, statuslist
 from progress_cli.certs.credential import build_credential, sign
 from progress_cli.certs.eligibility import TREND_WEEKS, Eligibility, Figures, check, estimate
 from progress_cli.certs.figures import figures_by_learner
+from progress_cli.certs.identity import Identity
 from progress_cli.certs.issuing import IssueOutcome, from_text, to_text
 from progress_cli.certs.register import iso, listing, summary
 from progress_cli.certs.validity import expired
-from progress_cli.certs.verify import Registered, not_found, token_in_pdf, verdict_json, verify_token
 from progress_cli.config import KEYS_FOLDER, data_dir, parse_as_of
 from progress_cli.errors import ProgressError, UsageError
 from progress_cli.services.output_files import certificate_paths, remove_quietly, write_atomic
-from progress_cli.services.store_access import open_engine, require_learners, store_exists, stored_catalog
+from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
 from progress_cli.store import activity, queries, read_snapshot, write_transaction
 from progress_cli.store import certs as store
 from progress_cli.store.engine import database_url
@@ -42,7 +42,7 @@ from progress_cli.store.engine import database_url
 BATCH_LEARNERS = 500
 CERTIFICATE_MODE = 0o644  # the files are meant to be handed out
 # render.certificate_pdf.render_certificate_pdf, given by the caller: services do not render.
-RenderPdf = Callable[..., bytes]  # (cert, *, token, issuer, tz) -> PDF bytes
+RenderPdf = Callable[..., bytes]  # (cert, *, token, issuer, tz, issuer_name, page_url) -> PDF bytes
 
 
 def _now() -> dt.datetime:
@@ -148,7 +148,7 @@ def show_keys(db: str) -> dict[str, Any]:
     return {"current": current[0] if current else None, "retired": [v for v, r in zip(views, rows) if not r["current"]]}
 
 
-def _signer(engine: Engine, directory: Path) -> keys.Signer:
+def current_signer(engine: Engine, directory: Path) -> keys.Signer:
     """The current signing key, created on first use."""
     with read_snapshot(engine) as conn:
         row = store.current_key(conn)
@@ -222,6 +222,7 @@ class _Run:
     engine: Engine
     catalog: Catalog
     signer: keys.Signer
+    identity: Identity
     tz: ZoneInfo
     as_of: dt.datetime
     issued_at: dt.datetime
@@ -268,8 +269,9 @@ def issue_certificates(db: str, *, learner_id: str | None, out_dir: Path, tz: Zo
             outcome.record(decision, lid, latest.get(lid), results[lid])
     if to_issue:
         advance = on_start(len(to_issue)) if on_start else None
-        run = _Run(engine=engine, catalog=catalog, signer=_signer(engine, keys_dir(db)), tz=tz,
-                   issued_at=issuing.issue_moment(moment, _now()), out_dir=out_dir, render_pdf=render_pdf,
+        signer = current_signer(engine, keys_dir(db))
+        run = _Run(engine=engine, catalog=catalog, signer=signer, identity=Identity(catalog.issuer, signer.public),
+                   tz=tz, issued_at=issuing.issue_moment(moment, _now()), out_dir=out_dir, render_pdf=render_pdf,
                    **run_options)
         for lid in to_issue:
             _issue_one(run, outcome, lid, names.get(lid), results[lid], figures.get(lid, Figures()))
@@ -313,17 +315,20 @@ def _write_new(run: _Run, conn, learner_id: str, name: str | None, result: Eligi
     code = codes.new_code()
     while store.certificate_by(conn, code=code) is not None:  # 60 random bits: never in practice
         code = codes.new_code()
+    index, status = _status_entry(conn, run.identity)
     started = time.perf_counter()
     cert = issuing.new_certificate(run.catalog, learner_id=learner_id, learner_name=name, result=result,
                                    figures=figures, issued_at=run.issued_at, tz=run.tz, code=code)
-    token = sign(build_credential(cert, run.signer.public), run.signer)
-    pdf = run.render_pdf(cert, token=token, issuer=run.signer.public.did, tz=run.tz)
+    identity = run.identity
+    token = sign(build_credential(cert, identity.profile, status), run.signer, identity.kid)
+    pdf = run.render_pdf(cert, token=token, issuer=identity.did, tz=run.tz, issuer_name=identity.profile.name,
+                         page_url=identity.page_url(code))
     run_seconds = time.perf_counter() - started
     slot = (latest["issue_slot"] if latest else 0) + 1
+    row = issuing.store_row(cert, slot=slot, key_id=run.signer.public.key_id, token=token) | {"status_index": index}
     try:
         with conn.begin_nested():
-            store.insert_certificate(conn, issuing.store_row(cert, slot=slot, key_id=run.signer.public.key_id,
-                                                             token=token))
+            store.insert_certificate(conn, row)
     except IntegrityError:
         return None
     activity.record(conn, "certificate_issued", learner_id, certificate_id=cert.certificate_id, code=code,
@@ -339,64 +344,17 @@ def _write_new(run: _Run, conn, learner_id: str, name: str | None, result: Eligi
             and not expired(from_text(latest["valid_until"]), run.as_of)}
 
 
-# --------------------------------------------------------------------------- verify, revoke, list
-
-def _lookup(conn) -> Callable[[str], Any]:
-
-    def lookup(credential_id: str):
-        row = store.certificate_by(conn, certificate_id=credential_id.removeprefix("urn:uuid:"))
-        if row is None:
-            return None
-        revoked = from_text(row["revoked_at"]) if row["revoked_at"] else None
-        return Registered(code=row["code"], revoked_at=revoked, revoked_reason=row["revoked_reason"])
-    return lookup
+def _status_entry(conn, identity: Identity) -> tuple[int | None, dict | None]:
+    """A free random index in the revocation list and the credentialStatus naming it, or
+    (None, None) without a verify_url. Run under the write lock, so no other issuer takes it."""
+    if identity.status_list_url is None:
+        return None, None
+    size = statuslist.list_size(store.status_indexes_held(conn))
+    index = statuslist.pick_index(lambda i: store.status_index_taken(conn, i), size)
+    return index, statuslist.entry(identity.status_list_url, index)
 
 
-def verify(db: str, target: str, *, tz: ZoneInfo, as_of: str | None = None, issuer: str | None = None) -> dict[str, Any]:
-    """`cert verify FILE|CODE`: the verdict (VALID, EXPIRED, REVOKED or INVALID) and why.
-
-    A file (.jwt, or a certificate PDF with its attached credential) is checked against the
-    store's keys and register when the store exists, else offline against the did:key it
-    names. With `issuer` (a did:key), only that issuer is trusted and the store is not read.
-    A code is looked up in the store.
-    """
-
-    moment = parse_as_of(as_of, tz)
-    path = Path(target)
-    token, code = (_token_from_file(path), None) if path.is_file() else (None, codes.normalize_code(target))
-    if token is None and code is None:
-        raise ProgressError(f"{target!r} is neither a file nor a verification code (like K7QD-2MZP-9XRT)")
-    if token is not None and (issuer is not None or not store_exists(db)):
-        verdict = verify_token(token, as_of=moment, trusted=None if issuer is None else {issuer}, lookup=None)
-        return verdict_json(verdict, as_of=moment, source=target, store_used=False)
-    if issuer is not None or not store_exists(db):
-        raise ProgressError(f"a verification code is looked up in the store that issued it; no store at {db} "
-                            "(use that store, or verify the .jwt or PDF file)")
-    engine = open_engine(db)
-    with read_snapshot(engine) as conn:
-        trusted = {r["did"] for r in store.signing_keys(conn)}
-        row = store.certificate_by(conn, code=code) if token is None else None
-        if token is None and row is None:
-            engine.dispose()
-            return not_found(code, as_of=moment)
-        verdict = verify_token(token or row["token"], as_of=moment, trusted=trusted, lookup=_lookup(conn))
-    engine.dispose()
-    return verdict_json(verdict, as_of=moment, source=code or target, store_used=True)
-
-
-def _token_from_file(path: Path) -> str:
-
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ProgressError(f"cannot read {path}: {exc.strerror}") from None
-    if data.startswith(b"%PDF"):
-        token = token_in_pdf(data)
-        if token is None:
-            raise ProgressError(f"{path}: no credential attached to this PDF; verify its .jwt file or its code")
-        return token
-    return data.decode("ascii", errors="replace").strip()
-
+# --------------------------------------------------------------------------- revoke, list (verify: services/cert_verify.py)
 
 def revoke(db: str, code_or_id: str, *, reason: str) -> dict[str, Any]:
     """`cert revoke`: mark a certificate revoked (once; revoking again changes nothing)."""

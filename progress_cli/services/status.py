@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from progress_cli.analytics import next_milestone
 from progress_cli.analytics.recommend import learner_recommendations
+from progress_cli.analytics.risk import learner_risk
+from progress_cli.analytics.risk_inputs import module_risks
 from progress_cli.services.achievements import evaluate_badges, upcoming_milestones
 from progress_cli.services.frames import records
 from progress_cli.services.insights import status_extras
@@ -27,8 +29,7 @@ class Status:
 
 def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> Status:
     """Everything `status` shows, computed from the learner's events as of `as_of`."""
-
-    data = load_learner(db, learner_id, tz=tz, as_of=as_of, with_calibrations=True)
+    data = load_learner(db, learner_id, tz=tz, as_of=as_of, with_calibrations=True, with_peers=True)
     catalog, moment, name = data.catalog, data.as_of, data.name
     now = data.analyze()
     skills_before = data.skills_as_of(moment - dt.timedelta(days=RECENT_DAYS))
@@ -44,6 +45,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
     earned = [{k: a[k] for k in ("id", "name", "type", "points", "earned_at")} for a in badges["earned"]]
     week_ago = (moment - dt.timedelta(days=RECENT_DAYS)).astimezone(dt.timezone.utc)
     week_minutes = week[0]["practice_minutes"] if week else 0.0
+    risks = module_risks(now, data.peers).get(learner_id, [])
     payload = {
         "learner": {"id": learner_id, "name": name},
         "as_of": moment.isoformat(),
@@ -74,6 +76,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
         "recommendations": learner_recommendations(
             now, catalog, [learner_id], week_minutes={learner_id: week_minutes},
             extras={learner_id: {"plateaus": extras["plateaus"], "peak_hours": extras["peak_hours"]}})[learner_id],
+        "risk": learner_risk(risks) | {"modules": risks},
     }
     return Status(payload, extras["completion"])
 

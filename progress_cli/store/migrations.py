@@ -15,7 +15,7 @@ from progress_cli.store import dialect  # noqa: F401  (how PostgreSQL creates te
 from progress_cli.store import derived, models
 from progress_cli.store.achievements import EarnedAchievement
 from progress_cli.store.activity import Activity
-from progress_cli.store.certs import CERT_TABLES
+from progress_cli.store.certs import CERT_TABLES, CERTS
 from progress_cli.store.engine import read_snapshot, write_transaction
 from progress_cli.store.models import stored_time
 
@@ -52,6 +52,20 @@ def m007_forecast_calibration(conn: Connection) -> None:
     models.SQLModel.metadata.create_all(conn, tables=[ForecastSample.__table__, ForecastCalibration.__table__])
 
 
+def m008_status_list_index(conn: Connection) -> None:
+    """Each certificate's index in the published revocation list (DESIGN 4, 6.1); NULL for
+    those issued before (their credentials name no status list)."""
+    if "status_index" not in {c["name"] for c in inspect(conn).get_columns("certificates")}:
+        conn.exec_driver_sql("ALTER TABLE certificates ADD COLUMN status_index INTEGER")
+    next(i for i in CERTS.indexes if i.name == "ux_certificates_status_index").create(conn, checkfirst=True)
+
+
+def m010_module_risk(conn: Connection) -> None:
+    """Risk per started module and the peers it weighs (DESIGN 5.7); an upgraded store fills
+    them at its next `progress recompute`."""
+    models.SQLModel.metadata.create_all(conn, tables=[derived.ModuleRisk.__table__, derived.PeerTask.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", m001_initial),
     (2, "derived progress tables", m002_derived_progress),
@@ -60,6 +74,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "activity outbox", m005_activity_outbox),
     (6, "sessions", m006_sessions),
     (7, "forecast calibration", m007_forecast_calibration),
+    (8, "certificate status-list index", m008_status_list_index),
+    (10, "module risk", m010_module_risk),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 
