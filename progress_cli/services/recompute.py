@@ -1,8 +1,18 @@
 """`progress recompute`: rebuild the derived tables from events, a batch of learners at a time,
-then the forecast calibration over every learner (services/calibration.py).
+then the risks (once the peers are known) and the forecast calibration over every learner
+(services/calibration.py).
 
-Memory follows the batch (and so the largest learner), not the store; the whole rebuild is
-one transaction, so readers see either the old figures or the new ones.
+Each batch's rows come from `services.derive`, in this process or, with `jobs` > 1, in worker
+processes that read their learners' events through their own connections; this process
+writes every row, in one transaction, as the store's one writer. Memory follows the batches
+in flight, not the store; readers see either the old figures or the new ones.
+
+What is global in a recompute: the peers a learner's risk is weighed against (every learner
+of the store), and the calibration (every learner's forecast samples). A recompute of every
+learner counts the peers from the batches it derives; a shard (`Shard`), which derives only
+its share of the learners, counts them from every learner's events, so it writes the same
+risks; a recompute of some learners reads the peers the last recomputes stored. The
+calibration is always refreshed at the end over every learner's samples in the store.
 """
 
 from __future__ import annotations
@@ -14,23 +24,22 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, delete, select
 
-from progress_cli.analytics import analyze, next_milestone
-from progress_cli.analytics.achievements import current_overrides, evaluate
-from progress_cli.analytics.risk_inputs import module_risks
+from progress_cli.analytics.risk_inputs import complete_risks, risks_by_learner
 from progress_cli.catalog import Catalog
-from progress_cli.json_output import to_json
-from progress_cli.services.calibration import refresh_calibration, write_samples
-from progress_cli.services.frames import events_frame, records
-from progress_cli.services.risk import peer_rows, store_peers, stored_peers, stored_rows
+from progress_cli.services import recompute_jobs
+from progress_cli.services.calibration import refresh_calibration
+from progress_cli.services.derive import ROW_TABLES, Derived
+from progress_cli.services.risk import as_peers, merge_peers, stored_peers, stored_rows
+from progress_cli.services.shards import Shard
 from progress_cli.store import activity, queries, write_transaction
 from progress_cli.store.achievements import EARNED
-from progress_cli.store.derived import (
-    DERIVED_TABLES, DailyActivity, LearnerProgress, ModuleProgress, ModuleRisk, PeerTask, Session, SkillProgress,
-)
-from progress_cli.store.writes import bulk_insert, bulk_insert_ignore
+from progress_cli.store.derived import DERIVED_TABLES, ModuleProgress, ModuleRisk
 from progress_cli.store.models import iso_time, stored_time
+from progress_cli.store.writes import bulk_insert, bulk_insert_ignore, bulk_insert_rows
 
 BATCH_LEARNERS = 500  # ~50k events at the benchmark's density: memory stays well under the target
+
+Advance = Callable[[int], None]
 
 
 @dataclass
@@ -46,28 +55,46 @@ def recompute_learners(
     catalog: Catalog,
     tz: ZoneInfo,
     as_of: dt.datetime | None = None,
-    on_batch: Callable[[int], None] | None = None,
+    jobs: int = 1,
+    shard: Shard | None = None,
+    batch_size: int = BATCH_LEARNERS,
+    on_start: Callable[[int], Advance | None] | None = None,
 ) -> Recomputed:
-    """Rebuild derived rows of these learners (None: everyone) and store new unlocks."""
+    """Rebuild derived rows of these learners (None: everyone, or the shard's share of them)
+    and store new unlocks. `jobs` > 1 derives the batches on that many processes;
+    `on_start(learners)` is called once the work is under way and may return `advance(n)`."""
     as_of = as_of or dt.datetime.now(dt.timezone.utc)
     done = Recomputed()
     with write_transaction(engine) as conn:
         everyone = learner_ids is None
         ids = queries.learner_ids(conn) if everyone else sorted(set(learner_ids))
-        # A full rebuild weighs everyone against the events; an import's recompute of a few
-        # learners reads the peers the last recomputes stored, once its own rows are in.
-        peers = store_peers(conn, as_of, tz) if everyone and ids else None
-        for start in range(0, len(ids), BATCH_LEARNERS):
-            chunk = ids[start:start + BATCH_LEARNERS]
-            span = (chunk[0], chunk[-1]) if everyone else None
-            readiness_before = _readiness(conn, chunk, span)
-            _delete_learners(conn, chunk, span)
-            rows = queries.live_events(conn, between=span) if everyone else queries.live_events(conn, learner_ids=chunk)
-            unlocked = _write_batch(conn, rows, catalog=catalog, tz=tz, as_of=as_of, peers=peers)
-            _record_changes(conn, unlocked, readiness_before, _readiness(conn, chunk, span))
-            done.unlocked += unlocked
-            if on_batch:
-                on_batch(len(chunk))
+        if shard is not None:
+            ids = [i for i in ids if shard.takes(i)]
+        # A full rebuild reads its batches by id range (no long IN lists); a shard's and a
+        # named list's learners are not contiguous.
+        by_range = everyone and shard is None
+        batches = [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
+        selections = [(b[0], b[-1]) if by_range else b for b in batches]
+        peers_found: dict[str, dict] = {}
+        pending = []
+        with recompute_jobs.derived(engine, conn, selections, catalog=catalog, tz=tz, as_of=as_of, jobs=jobs,
+                                    shard_peers=shard is not None) as work:
+            advance = on_start(len(ids)) if on_start else None
+            for batch, derived in zip(batches, work.results):
+                span = (batch[0], batch[-1]) if by_range else None
+                unlocked = _write_batch(conn, batch, span, derived, catalog, as_of)
+                if everyone:
+                    pending += derived.risks
+                    merge_peers(peers_found, derived.peers)
+                else:  # as the last recomputes left the peers, these learners' new rows included
+                    peers = stored_peers(conn, tz, derived.modules)
+                    _write_risks(conn, complete_risks(derived.risks, peers, catalog))
+                done.unlocked += unlocked
+                if advance:
+                    advance(len(batch))
+            if everyone:
+                found = work.peers() if shard is not None else peers_found
+                _write_risks(conn, complete_risks(pending, as_peers(found, tz), catalog))
         refresh_calibration(conn, as_of, tz)  # over every learner's samples: the others' did not change
         activity.record(conn, "recompute", None, learners=len(ids))
     done.learners = len(ids)
@@ -75,14 +102,25 @@ def recompute_learners(
     return done
 
 
+def _write_batch(conn: Connection, learner_ids: list[str], span: tuple[str, str] | None, derived: Derived,
+                 catalog: Catalog, as_of: dt.datetime) -> list[dict[str, Any]]:
+    readiness_before = _readiness(conn, learner_ids, span)
+    for table in DERIVED_TABLES:
+        conn.execute(delete(table).where(_which(table, learner_ids, span)))
+    for table in ROW_TABLES:
+        bulk_insert_rows(conn, table, derived.rows.get(table.name, []))
+    unlocked = _store_unlocks(conn, derived.earned, catalog, as_of)
+    _record_changes(conn, unlocked, readiness_before, derived.readiness)
+    return unlocked
+
+
+def _write_risks(conn: Connection, inputs) -> None:
+    bulk_insert(conn, ModuleRisk.__table__, stored_rows(risks_by_learner(inputs)))
+
+
 def _which(table, learner_ids: list[str], span: tuple[str, str] | None):
     """A range condition for a full recompute's batch (no long IN list), else the ids."""
     return table.c.learner_id.between(*span) if span else table.c.learner_id.in_(learner_ids)
-
-
-def _delete_learners(conn: Connection, learner_ids: list[str], span: tuple[str, str] | None) -> None:
-    for table in DERIVED_TABLES:
-        conn.execute(delete(table).where(_which(table, learner_ids, span)))
 
 
 def _readiness(conn: Connection, learner_ids: list[str], span) -> dict[tuple[str, str], str]:
@@ -102,48 +140,12 @@ def _record_changes(conn: Connection, unlocked: list[dict], before: dict, after:
     activity.record_many(conn, rows)
 
 
-def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: ZoneInfo,
-                 as_of: dt.datetime, peers: dict | None) -> list[dict[str, Any]]:
-    if not rows:
-        return []
-    result = analyze(events_frame(rows), catalog, tz.key, as_of)
-    overall = result.overall.copy()
-    overall["computed_as_of"] = stored_time(as_of)
-    overall["last_active_day"] = result.streaks["last_active_day"].to_numpy()
-    overall["predicted_completion_date"] = None
-    bulk_insert(conn, LearnerProgress.__table__, records(
-        overall, [c.key for c in LearnerProgress.__table__.columns],
-        dates=("last_active_day",), json_columns=("strengths", "weaknesses")))
-    modules = result.modules
-    bulk_insert(conn, ModuleProgress.__table__, records(modules, [c.key for c in ModuleProgress.__table__.columns]))
-    skills = result.skills.copy()
-    skills["next_milestone"] = [
-        None if m is None else to_json(m, indent=None, ascii_only=True)
-        for m in map(next_milestone, skills["next_level"], skills["next_threshold"], skills["attempts_needed"])]
-    bulk_insert(conn, SkillProgress.__table__, records(skills, [c.key for c in SkillProgress.__table__.columns]))
-    days = result.daily
-    bulk_insert(conn, DailyActivity.__table__, records(days, [c.key for c in DailyActivity.__table__.columns],
-                                                       dates=("day",)))
-    sessions = result.sessions.rename(columns={"start": "started_at", "end": "ended_at"})
-    bulk_insert(conn, Session.__table__, records(sessions, [c.key for c in Session.__table__.columns]))
-    write_samples(conn, result)
-    bulk_insert(conn, PeerTask.__table__, peer_rows(result))
-    if peers is None:
-        peers = stored_peers(conn, tz, sorted(set(result.prepared.events["module_id"])))
-    bulk_insert(conn, ModuleRisk.__table__, stored_rows(module_risks(result, peers)))
-    return _store_unlocks(conn, result, catalog, as_of)
-
-
-def _store_unlocks(conn: Connection, result, catalog: Catalog, as_of: dt.datetime) -> list[dict[str, Any]]:
+def _store_unlocks(conn: Connection, earned: list[tuple[str, str, str]], catalog: Catalog,
+                   as_of: dt.datetime) -> list[dict[str, Any]]:
     """Insert achievements earned for the first time; earlier unlocks are never touched."""
-
-    if not catalog.achievements:
+    if not earned:
         return []
-    evaluated = evaluate(result.prepared, catalog.achievements, current_overrides(result))
-    earned = evaluated[evaluated["earned_at"].notna()]
-    if earned.empty:
-        return []
-    learners = sorted(set(earned["learner_id"]))
+    learners = sorted({learner for learner, _, _ in earned})
     stored = set()
     for start in range(0, len(learners), 500):
         chunk = learners[start:start + 500]
@@ -151,15 +153,11 @@ def _store_unlocks(conn: Connection, result, catalog: Catalog, as_of: dt.datetim
         stored.update((r.learner_id, r.achievement_id) for r in conn.execute(query))
     by_id = {a.id: a for a in catalog.achievements}
     noticed = stored_time(as_of)
-    new = [
-        {"learner_id": learner, "achievement_id": aid, "points": by_id[aid].points, "unlocked_at": noticed,
-         "earned_at": stored_time(at)}
-        for learner, aid, at in zip(earned["learner_id"], earned["achievement_id"], earned["earned_at"])
-        if (learner, aid) not in stored
-    ]
+    new = [{"learner_id": learner, "achievement_id": aid, "points": by_id[aid].points, "unlocked_at": noticed,
+            "earned_at": at}
+           for learner, aid, at in earned if (learner, aid) not in stored]
     bulk_insert_ignore(conn, EARNED, new)
     return [{**u, "name": by_id[u["achievement_id"]].name, "icon": by_id[u["achievement_id"]].icon} for u in new]
-
 
 
 def unlock_json(unlock: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,75 @@
+"""Worker processes for work that holds the GIL (recompute's analysis: pandas and Python code),
+with the results taken back in order and a bounded number in flight, so memory stays flat.
+
+Ctrl-C belongs to the parent: workers ignore SIGINT, the parent stops submitting, waits for
+the few tasks in hand and lets its transaction roll back (exit 130, nothing half-written).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import signal
+import sys
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
+
+MAX_JOBS = 8  # past this the single writer, not the analysis, sets the pace
+IN_FLIGHT_PER_WORKER = 2
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on (its affinity, where the system says), at most MAX_JOBS."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_JOBS))
+
+
+@contextmanager
+def worker_pool(workers: int, initializer: Callable[..., None], initargs: tuple) -> Iterator[ProcessPoolExecutor]:
+    """A pool of `workers` processes, each set up once by `initializer(*initargs)`, all started
+    before this returns: no thread the caller starts later (a progress bar's) is copied into a
+    worker (a fork pool starts every worker at its first submission)."""
+    # Objects the garbage collector scans in a forked worker are copied into its memory:
+    # frozen, the parent's objects (pandas, the catalog) stay shared pages.
+    gc.freeze()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_start,
+                               initargs=(initializer, initargs))
+    try:
+        pool.submit(int)
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
+
+
+def in_order(pool: ProcessPoolExecutor, work: Callable[[Any], Any], items: Iterable[Any],
+             workers: int) -> Iterator[Any]:
+    """`work(item)` of each item, computed on the pool, yielded in the order of `items`, with
+    at most IN_FLIGHT_PER_WORKER items per worker submitted and not yet taken back."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(work, item))
+        if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _start(initializer: Callable[..., None], initargs: tuple) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C (see the module's docstring)
+    initializer(*initargs)
+
+
+def _context():
+    """Fork on Linux: a worker starts at once and shares the parent's pages instead of importing
+    the program again; it runs only the work it is given and touches no connection it
+    inherits. Elsewhere fork is not safe (macOS) or not there (Windows): spawn."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
