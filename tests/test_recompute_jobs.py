@@ -12,6 +12,10 @@ import importlib.util
 import json
 import os
 import random
+import signal
+import subprocess
+import sys
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +25,7 @@ from progress_cli.services.recompute import recompute_learners
 from progress_cli.services.shards import Shard, parse_shard, shard_of
 from progress_cli.services.store_access import open_engine, stored_catalog
 from progress_cli.errors import UsageError
-from tests.conftest import REPO, sqlalchemy_url
+from tests.conftest import REPO, sqlalchemy_url, store_rows
 
 pytestmark = pytest.mark.both_backends
 
@@ -216,3 +220,42 @@ def test_as_of_reads_in_batches_give_what_one_frame_gives(cli, sample_store, mon
     assert [cli.json(*command, "--as-of", day) for day in ("2026-10-15", "2026-11-27")] == whole
     rows = whole[1] if command == ("learners",) else whole[1]["rows"]
     assert len(rows) >= 5
+
+
+@pytest.mark.sqlite_only
+def test_ctrl_c_during_a_parallel_recompute_rolls_it_all_back(cli, db, tmp_path):
+    """Ctrl-C reaches the whole foreground process group, workers too: the recompute exits 130
+    with its one line, writes nothing, and leaves no worker behind."""
+    events = tmp_path / "events.jsonl"
+    _bench("gen_events").generate(events, 40_000, n_learners=1500, seed=3)
+    cli("import", events, "--no-recompute", "--quiet")
+    env = {**os.environ, "NO_COLOR": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "progress_cli", "recompute", "--jobs", "2"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    workers = _children_once_forked(process.pid)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal does: the parent and its workers
+    try:
+        stdout, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # leave nothing behind, then fail
+        process.communicate()
+        raise AssertionError("the recompute did not end after Ctrl-C") from None
+    assert (process.returncode, stdout, stderr) == (130, "", "Interrupted; any unfinished write was rolled back.\n")
+    assert all(not os.path.exists(f"/proc/{pid}") for pid in workers)
+    assert store_rows(str(db), "SELECT count(*) FROM learner_progress") == [(0,)]
+    assert store_rows(str(db), "SELECT count(*) FROM activity WHERE type = 'recompute'") == [(0,)]
+
+
+def _children_once_forked(pid: int, timeout: float = 60) -> list[int]:
+    """The child processes of `pid` (Linux /proc), as soon as there are two."""
+    path = f"/proc/{pid}/task/{pid}/children"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            children = [int(c) for c in open(path).read().split()]
+        except FileNotFoundError:
+            children = []
+        if len(children) >= 2:
+            return children
+        time.sleep(0.005)
+    raise AssertionError("the recompute never started its workers")

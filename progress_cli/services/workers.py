@@ -38,14 +38,32 @@ def worker_pool(workers: int, initializer: Callable[..., None], initargs: tuple)
     # Objects the garbage collector scans in a forked worker are copied into its memory:
     # frozen, the parent's objects (pandas, the catalog) stay shared pages.
     gc.freeze()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_start,
-                               initargs=(initializer, initargs))
+    pool = None
     try:
-        pool.submit(int)
+        with _ctrl_c_held():
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_start,
+                                       initargs=(initializer, initargs))
+            pool.submit(int)
         yield pool
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C waits while the pool starts: between forking the workers and starting the thread
+    that feeds and stops them, it would leave workers nobody stops, and a process that never
+    exits (it waits for them). The workers are born with it held, until they ignore it."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks (and no fork)
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def in_order(pool: ProcessPoolExecutor, work: Callable[[Any], Any], items: Iterable[Any],
