@@ -79,7 +79,8 @@ def pending_risks(analysis: Analysis) -> list[PendingRisk]:
     lrn, mod = ev["learner_idx"].to_numpy(), ev["module_idx"].to_numpy()
     n_mod = max(len(p.modules), 1)
     pair = lrn.astype(np.int64) * n_mod + mod
-    last_day = pd.Series(ev["day_num"].to_numpy()).groupby(pair).max()
+    last = pd.Series(ev["day_num"].to_numpy()).groupby(pair).max()
+    last_day = dict(zip(last.index.tolist(), last.to_numpy().tolist()))  # dict look-ups: a pandas one per row costs 10x
     recent_by_pair = _recent_scores(ev, n_mod)
     touched: dict[int, set] = {}
     t = analysis.tasks
@@ -93,10 +94,13 @@ def pending_risks(analysis: Analysis) -> list[PendingRisk]:
 
     out = []
     m = analysis.modules
-    for lid, mid, total, done, rate in zip(m["learner_id"], m["module_id"], m["tasks_total"],
-                                           m["completed_tasks"], m["completion_rate"].to_numpy(dtype=float)):
+    rate = m["completion_rate"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        unfinished = (rules.rounded(rate) < 100).tolist()  # False for NaN: modules without tasks
+    for lid, mid, total, done, open_ in zip(m["learner_id"].tolist(), m["module_id"].tolist(),
+                                            m["tasks_total"].tolist(), m["completed_tasks"].tolist(), unfinished):
         key = learner_index[lid] * n_mod + module_index[mid]
-        if key not in last_day.index or np.isnan(rate) or rules.rounded(rate) >= 100:
+        if not open_ or key not in last_day:
             continue
         module = catalog.module(mid)
         out.append(PendingRisk(RiskInputs(

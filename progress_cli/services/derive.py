@@ -14,14 +14,16 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from progress_cli.analytics import analyze, next_milestone
 from progress_cli.analytics.achievements import current_overrides, evaluate
 from progress_cli.analytics.risk_inputs import PendingRisk, pending_risks
 from progress_cli.catalog import Catalog
 from progress_cli.json_output import to_json
 from progress_cli.services.calibration import sample_rows
-from progress_cli.services.frames import events_frame, row_tuples
-from progress_cli.services.risk import add_peers, peer_rows
+from progress_cli.services.frames import events_frame, row_tuples, values
+from progress_cli.services.risk import add_peers
 from progress_cli.store.derived import DailyActivity, ForecastSample, LearnerProgress, ModuleProgress, PeerTask, \
     Session, SkillProgress
 from progress_cli.store.models import stored_time
@@ -87,6 +89,23 @@ def _milestone_json(level: str, threshold: float, attempts_needed: int | None) -
     # a few dozen distinct milestones among a million skill rows: each written once
     return to_json({"level": level, "threshold": threshold, "attempts_needed": attempts_needed},
                    indent=None, ascii_only=True)
+
+
+def peer_rows(analysis) -> list[tuple]:
+    """`peer_tasks` rows (module_id, task_id, learner_id, first_at) of the learners of
+    `analysis`: each module they touched (task_id "", with their first event in it) and each task."""
+    p = analysis.prepared
+    ev = p.events
+    n_modules = max(len(p.modules), 1)
+    pair = ev["learner_idx"].to_numpy().astype(np.int64) * n_modules + ev["module_idx"].to_numpy()
+    # events are in time order per learner: a pair's first row is its first event
+    pairs, first = np.unique(pair, return_index=True)
+    rows = list(zip(p.modules[pairs % n_modules], [""] * len(pairs), p.learners[pairs // n_modules],
+                    values(ev["ts"].iloc[first])))
+    t = analysis.tasks
+    rows += zip(p.modules[t["module_idx"].to_numpy()], t["task_id"], p.learners[t["learner_idx"].to_numpy()],
+                [None] * len(t))
+    return rows
 
 
 def _earned(result, catalog: Catalog) -> list[tuple[str, str, str]]:

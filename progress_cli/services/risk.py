@@ -42,20 +42,6 @@ def as_peers(found: dict[str, dict], tz: ZoneInfo) -> dict:
     return out
 
 
-def peer_rows(analysis) -> list[tuple]:
-    """`peer_tasks` rows (tuples in the table's column order: module_id, task_id, learner_id,
-    first_at) of the learners of `analysis`: each module they touched (with their first event
-    in it) and each task."""
-    p = analysis.prepared
-    ev = p.events
-    firsts = ev.groupby(["learner_id", "module_id"], sort=False)["ts"].min()
-    rows = [(m, "", lid, stored_time(ts)) for (lid, m), ts in firsts.items()]
-    t = analysis.tasks
-    rows += list(zip(p.modules[t["module_idx"].to_numpy()], t["task_id"], p.learners[t["learner_idx"].to_numpy()],
-                     [None] * len(t)))
-    return rows
-
-
 def add_peers(found: dict[str, dict], rows: list[tuple]) -> None:
     """Count `peer_rows` of some learners into `found` (the shape of `queries.module_peers`):
     the rows of every learner, added batch by batch, give what that query gives from the events."""
