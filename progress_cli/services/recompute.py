@@ -70,19 +70,26 @@ def recompute_learners(
         ids = queries.learner_ids(conn) if everyone else sorted(set(learner_ids))
         if shard is not None:
             ids = [i for i in ids if shard.takes(i)]
-        # A full rebuild reads its batches by id range (no long IN lists); a shard's and a
-        # named list's learners are not contiguous.
+        # A full rebuild reads its batches by id range; a shard's and a named list's learners
+        # are not contiguous.
         by_range = everyone and shard is None
         batches = [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
         selections = [(b[0], b[-1]) if by_range else b for b in batches]
+        if by_range:  # every derived row goes: one DELETE per table, not one per batch
+            readiness_before = _readiness(conn, None)
+            for table in DERIVED_TABLES:
+                conn.execute(delete(table))
         peers_found: dict[str, dict] = {}
         pending = []
         with recompute_jobs.derived(engine, conn, selections, catalog=catalog, tz=tz, as_of=as_of, jobs=jobs,
                                     shard_peers=shard is not None) as work:
             advance = on_start(len(ids)) if on_start else None
             for batch, derived in zip(batches, work.results):
-                span = (batch[0], batch[-1]) if by_range else None
-                unlocked = _write_batch(conn, batch, span, derived, catalog, as_of)
+                if not by_range:
+                    readiness_before = _readiness(conn, batch)
+                    for table in DERIVED_TABLES:
+                        conn.execute(delete(table).where(table.c.learner_id.in_(batch)))
+                unlocked = _write_batch(conn, derived, readiness_before, catalog, as_of)
                 if everyone:
                     pending += derived.risks
                     merge_peers(peers_found, derived.peers)
@@ -102,11 +109,8 @@ def recompute_learners(
     return done
 
 
-def _write_batch(conn: Connection, learner_ids: list[str], span: tuple[str, str] | None, derived: Derived,
-                 catalog: Catalog, as_of: dt.datetime) -> list[dict[str, Any]]:
-    readiness_before = _readiness(conn, learner_ids, span)
-    for table in DERIVED_TABLES:
-        conn.execute(delete(table).where(_which(table, learner_ids, span)))
+def _write_batch(conn: Connection, derived: Derived, readiness_before: dict, catalog: Catalog,
+                 as_of: dt.datetime) -> list[dict[str, Any]]:
     for table in ROW_TABLES:
         bulk_insert_rows(conn, table, derived.rows.get(table.name, []))
     unlocked = _store_unlocks(conn, derived.earned, catalog, as_of)
@@ -118,14 +122,12 @@ def _write_risks(conn: Connection, inputs) -> None:
     bulk_insert(conn, ModuleRisk.__table__, stored_rows(risks_by_learner(inputs)))
 
 
-def _which(table, learner_ids: list[str], span: tuple[str, str] | None):
-    """A range condition for a full recompute's batch (no long IN list), else the ids."""
-    return table.c.learner_id.between(*span) if span else table.c.learner_id.in_(learner_ids)
-
-
-def _readiness(conn: Connection, learner_ids: list[str], span) -> dict[tuple[str, str], str]:
+def _readiness(conn: Connection, learner_ids: list[str] | None) -> dict[tuple[str, str], str]:
+    """The stored readiness of these learners' modules (None: everyone's)."""
     table = ModuleProgress.__table__
-    query = select(table.c.learner_id, table.c.module_id, table.c.readiness).where(_which(table, learner_ids, span))
+    query = select(table.c.learner_id, table.c.module_id, table.c.readiness)
+    if learner_ids is not None:
+        query = query.where(table.c.learner_id.in_(learner_ids))
     return {(r.learner_id, r.module_id): r.readiness for r in conn.execute(query)}
 
 
