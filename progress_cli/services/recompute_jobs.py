@@ -66,8 +66,10 @@ _worker: dict[str, Any] = {}
 
 
 def _start_worker(url: str, catalog: Catalog, tz: ZoneInfo, as_of: dt.datetime) -> None:
-    # its own engine: the parent's connections (copied by fork) are never touched here
-    _worker.update(engine=create_store_engine(url), catalog=catalog, tz=tz, as_of=as_of)
+    # Its own engine: the parent's connections (copied by fork) are never touched here. A
+    # small page cache: a batch reads each page of its learners' events once, and a full
+    # cache would be 60 MB more per worker.
+    _worker.update(engine=create_store_engine(url, cache_kib=4096), catalog=catalog, tz=tz, as_of=as_of)
 
 
 def _derive(selection: Selection) -> Derived:
