@@ -25,6 +25,7 @@ from progress_cli.services.recompute import recompute_learners
 from progress_cli.services.shards import Shard, parse_shard, shard_of
 from progress_cli.services.store_access import open_engine, stored_catalog
 from progress_cli.errors import UsageError
+from progress_cli.store.engine import WRITER_LOCK
 from tests.conftest import REPO, sqlalchemy_url, store_rows
 
 pytestmark = pytest.mark.both_backends
@@ -259,3 +260,41 @@ def _children_once_forked(pid: int, timeout: float = 60) -> list[int]:
             return children
         time.sleep(0.005)
     raise AssertionError("the recompute never started its workers")
+
+
+def test_on_postgresql_a_shard_writes_its_learners_while_another_shard_runs(backend, sql, sample_store):  # noqa: F811
+    """Shards on several machines overlap: a shard writes its learners under the shared mode
+    of the writers' lock, then waits for a moment alone (no shard writing) for the outbox and
+    the calibration. Here this test holds the shared lock, as another shard would."""
+    if backend != "postgresql":
+        pytest.skip("the writers' lock has a shared mode on PostgreSQL; SQLite has one writer at a time")
+    store = os.environ["PROGRESS_DB"]
+    mine = sorted(lid for (lid,) in sql("SELECT learner_id FROM learners") if shard_of(lid, 2) == 0)
+    runs = "SELECT count(*) FROM activity WHERE type = 'recompute'"
+    (before,), = sql(runs)
+    engine = _engine(store)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM learner_progress"))
+    held = engine.connect()
+    held.execute(text(f"SELECT pg_advisory_lock_shared({WRITER_LOCK})"))
+    process = subprocess.Popen([sys.executable, "-m", "progress_cli", "recompute", "--shard", "0/2", "--jobs", "1"],
+                               env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while sql("SELECT learner_id FROM learner_progress ORDER BY learner_id") != [(lid,) for lid in mine]:
+            assert time.monotonic() < deadline, "the shard's learners never appeared while another shard ran"
+            assert process.poll() is None, "the shard ended before its learners were written"
+            time.sleep(0.05)
+        time.sleep(0.2)
+        assert process.poll() is None and sql(runs) == [(before,)]  # its learners committed; now waiting
+    finally:
+        held.execute(text(f"SELECT pg_advisory_unlock_shared({WRITER_LOCK})"))
+        held.close()
+        engine.dispose()
+        try:
+            stdout, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    assert (process.returncode, stderr) == (0, "") and stdout == f"Recomputed {len(mine)} learner(s).\n"
+    assert sql(runs) == [(before + 1,)]

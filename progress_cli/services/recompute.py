@@ -8,11 +8,14 @@ writes every row, in one transaction, as the store's one writer. Memory follows 
 in flight, not the store; readers see either the old figures or the new ones.
 
 What is global in a recompute: the peers a learner's risk is weighed against (every learner
-of the store), and the calibration (every learner's forecast samples). A recompute of every
-learner counts the peers from the batches it derives; a shard (`Shard`), which derives only
-its share of the learners, counts them from every learner's events, so it writes the same
-risks; a recompute of some learners reads the peers the last recomputes stored. The
-calibration is always refreshed at the end over every learner's samples in the store.
+of the store), the calibration (every learner's forecast samples) and the outbox (its ids
+must commit in order for `watch`). A recompute of every learner counts the peers from the
+batches it derives; a recompute of some learners reads the peers the last recomputes stored.
+A shard (`Shard`) derives only its share of the learners: it counts the peers from every
+learner's events, so it writes the same risks, and writes its learners' rows in a transaction
+that other shards' may run alongside (on PostgreSQL; every other writer still waits), then the
+outbox and the calibration, over every learner's samples committed by then, in a short one
+of its own. So the last shard to finish leaves the calibration a single recompute leaves.
 """
 
 from __future__ import annotations
@@ -63,59 +66,89 @@ def recompute_learners(
     """Rebuild derived rows of these learners (None: everyone, or the shard's share of them)
     and store new unlocks. `jobs` > 1 derives the batches on that many processes;
     `on_start(learners)` is called once the work is under way and may return `advance(n)`."""
-    as_of = as_of or dt.datetime.now(dt.timezone.utc)
-    done = Recomputed()
-    with write_transaction(engine) as conn:
-        everyone = learner_ids is None
-        ids = queries.learner_ids(conn) if everyone else sorted(set(learner_ids))
+    run = _Run(catalog, tz, as_of or dt.datetime.now(dt.timezone.utc), jobs, batch_size, on_start)
+    outbox: list[tuple] = []
+    with write_transaction(engine, shared=shard is not None) as conn:
+        ids = queries.learner_ids(conn) if learner_ids is None else sorted(set(learner_ids))
         if shard is not None:
             ids = [i for i in ids if shard.takes(i)]
-        # A full rebuild reads its batches by id range; a shard's and a named list's learners
-        # are not contiguous.
-        by_range = everyone and shard is None
-        batches = [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
-        selections = [(b[0], b[-1]) if by_range else b for b in batches]
-        if by_range:  # every derived row goes: one DELETE per table, not one per batch
-            readiness_before = _readiness(conn, None)
-            for table in DERIVED_TABLES:
-                conn.execute(delete(table))
-        peers_found: dict[str, dict] = {}
-        pending = []
-        with recompute_jobs.derived(engine, conn, selections, catalog=catalog, tz=tz, as_of=as_of, jobs=jobs,
-                                    shard_peers=shard is not None) as work:
-            advance = on_start(len(ids)) if on_start else None
-            for batch, derived in zip(batches, work.results):
-                if not by_range:
-                    readiness_before = _readiness(conn, batch)
-                    for table in DERIVED_TABLES:
-                        conn.execute(delete(table).where(table.c.learner_id.in_(batch)))
-                unlocked = _write_batch(conn, derived, readiness_before, catalog, as_of)
-                if everyone:
-                    pending += derived.risks
-                    merge_peers(peers_found, derived.peers)
-                else:  # as the last recomputes left the peers, these learners' new rows included
-                    peers = stored_peers(conn, tz, derived.modules)
-                    _write_risks(conn, complete_risks(derived.risks, peers, catalog))
-                done.unlocked += unlocked
-                if advance:
-                    advance(len(batch))
-            if everyone:
-                found = work.peers() if shard is not None else peers_found
-                _write_risks(conn, complete_risks(pending, as_peers(found, tz), catalog))
-        refresh_calibration(conn, as_of, tz)  # over every learner's samples: the others' did not change
-        activity.record(conn, "recompute", None, learners=len(ids))
-    done.learners = len(ids)
+        # A shard writes its learners alongside the other shards; what every learner shares
+        # waits for a moment alone (the module docstring).
+        record = outbox.extend if shard is not None else (lambda rows: activity.record_many(conn, rows))
+        done = _rebuild(engine, conn, ids, run, everyone=learner_ids is None, shard=shard is not None,
+                        record=record)
+        if shard is None:
+            _finish(conn, [], run, len(ids))
+    if shard is not None:
+        with write_transaction(engine) as conn:
+            _finish(conn, outbox, run, len(ids))
     done.unlocked.sort(key=lambda u: (u["earned_at"], u["learner_id"], u["achievement_id"]))
     return done
 
 
-def _write_batch(conn: Connection, derived: Derived, readiness_before: dict, catalog: Catalog,
-                 as_of: dt.datetime) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class _Run:
+    catalog: Catalog
+    tz: ZoneInfo
+    as_of: dt.datetime
+    jobs: int
+    batch_size: int
+    on_start: Callable[[int], Advance | None] | None
+
+
+def _rebuild(engine: Engine, conn: Connection, ids: list[str], run: _Run, *, everyone: bool, shard: bool,
+             record: Callable[[list[tuple]], None]) -> Recomputed:
+    """Replace the derived rows of `ids`, batch by batch, then their risks; `record` takes the
+    outbox rows of the changes."""
+    done = Recomputed(learners=len(ids))
+    # A full rebuild reads its batches by id range; a shard's and a named list's learners
+    # are not contiguous.
+    by_range = everyone and not shard
+    batches = [ids[i:i + run.batch_size] for i in range(0, len(ids), run.batch_size)]
+    if by_range:  # every derived row goes: one DELETE per table, not one per batch
+        readiness_before = _readiness(conn, None)
+        for table in DERIVED_TABLES:
+            conn.execute(delete(table))
+    peers_found: dict[str, dict] = {}
+    pending = []
+    with recompute_jobs.derived(engine, conn, [(b[0], b[-1]) if by_range else b for b in batches],
+                                catalog=run.catalog, tz=run.tz, as_of=run.as_of, jobs=run.jobs,
+                                shard_peers=shard) as work:
+        advance = run.on_start(len(ids)) if run.on_start else None
+        for batch, derived in zip(batches, work.results):
+            if not by_range:
+                readiness_before = _readiness(conn, batch)
+                for table in DERIVED_TABLES:
+                    conn.execute(delete(table).where(table.c.learner_id.in_(batch)))
+            unlocked = _write_batch(conn, derived, run)
+            record(_changes(unlocked, readiness_before, derived.readiness))
+            if everyone:
+                pending += derived.risks
+                merge_peers(peers_found, derived.peers)
+            else:  # as the last recomputes left the peers, these learners' new rows included
+                peers = stored_peers(conn, run.tz, derived.modules)
+                _write_risks(conn, complete_risks(derived.risks, peers, run.catalog))
+            done.unlocked += unlocked
+            if advance:
+                advance(len(batch))
+        if everyone:
+            found = work.peers() if shard else peers_found
+            _write_risks(conn, complete_risks(pending, as_peers(found, run.tz), run.catalog))
+    return done
+
+
+def _finish(conn: Connection, outbox: list[tuple], run: _Run, learners: int) -> None:
+    """What every learner shares: the calibration over every learner's samples in the store
+    (the others' did not change), and the outbox (its ids in commit order for `watch`)."""
+    activity.record_many(conn, outbox)
+    refresh_calibration(conn, run.as_of, run.tz)
+    activity.record(conn, "recompute", None, learners=learners)
+
+
+def _write_batch(conn: Connection, derived: Derived, run: _Run) -> list[dict[str, Any]]:
     for table in ROW_TABLES:
         bulk_insert_rows(conn, table, derived.rows.get(table.name, []))
-    unlocked = _store_unlocks(conn, derived.earned, catalog, as_of)
-    _record_changes(conn, unlocked, readiness_before, derived.readiness)
-    return unlocked
+    return _store_unlocks(conn, derived.earned, run.catalog, run.as_of)
 
 
 def _write_risks(conn: Connection, inputs) -> None:
@@ -131,7 +164,7 @@ def _readiness(conn: Connection, learner_ids: list[str] | None) -> dict[tuple[st
     return {(r.learner_id, r.module_id): r.readiness for r in conn.execute(query)}
 
 
-def _record_changes(conn: Connection, unlocked: list[dict], before: dict, after: dict) -> None:
+def _changes(unlocked: list[dict], before: dict, after: dict) -> list[tuple[str, str, dict]]:
     """Outbox rows for `watch`: each unlock and each readiness level that changed."""
     rows = [("achievement_unlocked", u["learner_id"],
              {"achievement_id": u["achievement_id"], "name": u["name"], "points": u["points"],
@@ -139,7 +172,7 @@ def _record_changes(conn: Connection, unlocked: list[dict], before: dict, after:
     rows += [("readiness_changed", learner, {"module_id": module, "from": before.get((learner, module)), "to": level})
              for (learner, module), level in sorted(after.items())
              if before.get((learner, module), "BEGINNER") != level]  # a new learner starts as a beginner
-    activity.record_many(conn, rows)
+    return rows
 
 
 def _store_unlocks(conn: Connection, earned: list[tuple[str, str, str]], catalog: Catalog,

@@ -92,16 +92,24 @@ def _configure_sqlite(engine: Engine, cache_kib: int) -> None:
 def _configure_postgresql(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        if conn.get_execution_options().get("progress_write"):
+        mode = conn.get_execution_options().get("progress_write")
+        if mode == "shared":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({WRITER_LOCK})")
+        elif mode:
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One transaction that commits on success and leaves the store untouched on any error."""
+def write_transaction(engine: Engine, *, shared: bool = False) -> Iterator[Connection]:
+    """One transaction that commits on success and leaves the store untouched on any error.
+
+    `shared`: it may run alongside other shared writers, which write rows no other one writes
+    (recompute shards: each its own learners' derived rows), and still one at a time with
+    every other writer. On PostgreSQL (the shared mode of the writers' lock); SQLite has one
+    writer at a time whatever the mode."""
     try:
         with engine.connect() as conn:
-            conn.execution_options(progress_write=True)
+            conn.execution_options(progress_write="shared" if shared else "exclusive")
             with conn.begin():
                 yield conn
     except DBAPIError as exc:
