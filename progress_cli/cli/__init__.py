@@ -92,10 +92,12 @@ def _register() -> None:
     app.command("report", cls=report.ReportCommand)(report.report)
     app.command("chart")(chart.chart)
     app.command("export")(export.export)
-    from progress_cli.cli import certs, db, keys
+    from progress_cli.cli import certs, db, keys, mail, roster
 
+    app.add_typer(roster.app, name="roster")
     app.add_typer(certs.app, name="cert")
     app.add_typer(keys.app, name="keys")
+    app.add_typer(mail.app, name="mail")
     app.add_typer(db.app, name="db")
 
 

@@ -50,11 +50,13 @@ def issue(
     as_of: AsOf = None,
     json_out: Json = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; errors only.")] = False,
+    email: Annotated[bool, typer.Option("--email", help="Send each certificate issued to its learner (PDF and .jwt attached), once.")] = False,
 ) -> None:
     """Issue certificates (PDF + Open Badges 3.0 VC-JWT); idempotent, safe to run from cron.
 
     Prints one summary line. Exit 0 when the run did its job (also when nobody was eligible);
-    exit 4 when the LEARNER named is not eligible (the unmet requirements on stderr).
+    exit 4 when the LEARNER named is not eligible (the unmet requirements on stderr). With
+    --email, a second line sums up the messages; exit 1 when any failed.
     """
     from progress_cli.certs.views import issue_progress
     from progress_cli.services.certs import issue_certificates
@@ -64,11 +66,18 @@ def issue(
     settings = ctx.obj
     quiet = quiet or settings.quiet
     json_out = json_out or settings.json
+    config = None
+    if email:  # the SMTP settings are checked before anything is issued
+        from progress_cli.services.delivery import mail_settings
+
+        config = mail_settings(dry_run=False)
     with issue_progress(enabled=all_eligible and not (quiet or json_out)) as on_start:
         outcome = issue_certificates(settings.db, learner_id=learner, out_dir=out, tz=settings.tz, as_of=as_of,
                                      renew_before_days=renew_before, on_start=on_start)
+    delivered = _email_certificates(settings.db, outcome.issued, config) if email else None
     if json_out:
-        emit_json(outcome.as_json() | {"summary": outcome.summary_line()})
+        emit_json(outcome.as_json() | {"summary": outcome.summary_line()}
+                  | ({"email": delivered.as_json()} if delivered else {}))
     elif not quiet:
         if learner is not None:
             for entry in outcome.issued:
@@ -78,9 +87,59 @@ def issue(
                 say(f"{learner} already holds a valid certificate: {entry['code']}, "
                     f"valid until {entry['valid_until'][:10]}; nothing issued.")
         say(outcome.summary_line())
+    if delivered is not None:
+        from progress_cli.cli.mail import finish_delivery
+
+        finish_delivery(delivered, json_out=False, quiet=quiet or json_out)
     if learner is not None and outcome.not_eligible:
         unmet = "; ".join(outcome.not_eligible[0]["unmet"])
         raise NothingToDo(f"{learner} is not eligible: {unmet}")
+
+
+def _email_certificates(db: str, issued: list[dict], config):
+    from progress_cli.services.mailing import deliver_certificates, verify_line
+
+    return deliver_certificates(db, issued, config=config, verify_line=verify_line(db))
+
+
+@app.command("remind")
+def remind(
+    ctx: typer.Context,
+    within: Annotated[int, typer.Option("--within", metavar="DAYS", help="Certificates expiring within DAYS (default 60).")] = 60,
+    email: Annotated[bool, typer.Option("--email", help="Send each learner one reminder per certificate, saying how to renew.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="With --email: send nothing, write each message as a .eml file to --out DIR.")] = False,
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Folder of a --dry-run's .eml files.")] = None,
+    as_of: AsOf = None,
+    json_out: Json = False,
+) -> None:
+    """Learners whose certificate expires within DAYS; with --email, remind each once per certificate."""
+    from progress_cli.services.delivery import check_dry_run, mail_settings
+    from progress_cli.services.mailing import reminders, verify_line
+
+    settings = ctx.obj
+    if (dry_run or out is not None) and not email:
+        raise UsageError("--dry-run and --out apply to --email")
+    eml_dir = check_dry_run(dry_run, out)
+    config = mail_settings(dry_run=dry_run) if email else None
+    rows, delivered = reminders(settings.db, tz=settings.tz, within=within, as_of=as_of, email=email, config=config,
+                                verify_line=verify_line(settings.db), dry_run_dir=eml_dir)
+    json_out = json_out or settings.json
+    if delivered is not None:
+        from progress_cli.cli.mail import finish_delivery
+
+        if json_out:
+            emit_json({"certificates": rows, "email": delivered.as_json()})
+            if delivered.failed:
+                raise typer.Exit(1)
+            return
+        finish_delivery(delivered, json_out=False, quiet=settings.quiet)
+        return
+    if json_out:
+        emit_json(rows)
+        return
+    from progress_cli.render.delivery import remind_table
+
+    console().print(remind_table(rows, within))
 
 
 @app.command("verify")

@@ -59,6 +59,10 @@ def report(
         "--font", metavar="TTF", help="PDF font file for names DejaVu Sans cannot draw (e.g. CJK).")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Report as it was at the end of this day (YYYY-MM-DD).")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    email: Annotated[bool, typer.Option(
+        "--email", help="Send each learner with an e-mail address their report (HTML, text, PDF attached), once.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="With --email: send nothing, write each message as a .eml file to --out DIR.")] = False,
 ) -> None:
     """Weekly or monthly report: summary, time vs goal, modules, achievements, improvements,
     challenges, recommendations, next week's goals and charts."""
@@ -69,12 +73,24 @@ def report(
     if learner and all_learners:
         raise UsageError("give --learner ID or --all, not both")
     fmt_name = "json" if json_out or settings.json else fmt.value
-    _check_options(fmt_name, template, paper, font)
+    if email:  # the SMTP settings are checked before any work
+        from progress_cli.services.delivery import check_dry_run, mail_settings
+
+        _check_email_options(fmt, out, dry_run)
+        eml_dir, config = check_dry_run(dry_run, out), mail_settings(dry_run=dry_run)
+    elif dry_run:
+        raise UsageError("--dry-run applies to --email")
+    else:
+        _check_options(fmt_name, template, paper, font)
     run = plan_reports(settings.db, tz=settings.tz, kind=kind, value=value, as_of=as_of, learner_id=learner)
     if not run.learner_ids:
         raise NothingToDo("no learners in the store: import some events first")
     options = {"template": str(template) if template else None, "paper": paper.value,
                "font": str(font) if font else None}
+    if email:
+        _email(run, options, config=config, eml_dir=eml_dir, json_out=json_out or settings.json,
+               quiet=settings.quiet)
+        return
     if out is None and fmt_name != "pdf":
         _to_stdout(run, fmt_name, options)
     else:
@@ -92,6 +108,24 @@ def _check_options(fmt: str, template: Path | None, paper: Paper, font: Path | N
         raise UsageError("--template applies to --format md")
     if (font is not None or paper != Paper.a4) and fmt != "pdf":
         raise UsageError("--paper and --font apply to --format pdf")
+
+
+def _check_email_options(fmt: ReportFormat, out: Path | None, dry_run: bool) -> None:
+    if fmt != ReportFormat.terminal:
+        raise UsageError("--email sends the report as HTML and text with the PDF attached: leave out --format")
+    if out is not None and not dry_run:
+        raise UsageError("--out with --email names the folder of a --dry-run's .eml files")
+
+
+def _email(run, options: dict, *, config, eml_dir: Path | None, json_out: bool, quiet: bool) -> None:
+    """Deliver each learner's report once (DESIGN 10): one summary line, exit 1 when any failed."""
+    from progress_cli.cli.mail import finish_delivery
+    from progress_cli.render.report_email import report_email
+    from progress_cli.services.mailing import deliver_reports
+
+    render = report_email(**options, warn=lambda w: typer.echo(f"Warning: {w}", err=True))
+    outcome = deliver_reports(run, render=render, config=config, dry_run_dir=eml_dir)
+    finish_delivery(outcome, json_out=json_out, quiet=quiet)
 
 
 def _to_stdout(run, fmt: str, options: dict) -> None:

@@ -52,6 +52,26 @@ def m006_sessions(conn: Connection) -> None:
     models.SQLModel.metadata.create_all(conn, tables=[Session.__table__])
 
 
+def m009_roster_and_deliveries(conn: Connection) -> None:
+    """The roster's columns on `learners` and the `deliveries` table (DESIGN 10).
+
+    A store created at this version already has the columns (step 1 builds `learners` from the
+    current model), so only the missing ones are added.
+    """
+    from sqlalchemy.schema import CreateColumn
+
+    from progress_cli.store.deliveries import Delivery
+
+    learners = models.Learner.__table__
+    present = {c["name"] for c in inspect(conn).get_columns(learners.name)}
+    quote = conn.dialect.identifier_preparer.quote
+    for name in ("email", "team", "manager_email"):
+        if name not in present:
+            column = CreateColumn(learners.c[name]).compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {quote(learners.name)} ADD COLUMN {column}")
+    models.SQLModel.metadata.create_all(conn, tables=[Delivery.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", m001_initial),
     (2, "derived progress tables", m002_derived_progress),
@@ -59,6 +79,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "certificates and signing keys", m004_certificates),
     (5, "activity outbox", m005_activity_outbox),
     (6, "sessions", m006_sessions),
+    # 7 and 8 are taken by work in progress elsewhere; numbers need not be contiguous.
+    (9, "roster columns and deliveries", m009_roster_and_deliveries),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 

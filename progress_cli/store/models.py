@@ -30,6 +30,10 @@ class Learner(SQLModel, table=True):
     __tablename__ = "learners"
     learner_id: str = Field(primary_key=True)
     name: str | None = None
+    # The roster's (DESIGN 10; migration 9): who gets the learner's e-mails, and their team.
+    email: str | None = None
+    team: str | None = None
+    manager_email: str | None = None
 
 
 class Module(SQLModel, table=True):

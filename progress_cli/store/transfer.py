@@ -14,7 +14,7 @@ COPY_CHUNK = 5000
 
 def store_tables() -> list[Table]:
     """Every table of the store's schema, in a stable order (schema_migrations first)."""
-    from progress_cli.store import achievements, activity, certs, derived  # noqa: F401  (registers their tables)
+    from progress_cli.store import achievements, activity, certs, deliveries, derived  # noqa: F401  (their tables)
 
     return sorted(models.SQLModel.metadata.tables.values(),
                   key=lambda t: (t.name != models.SchemaMigration.__tablename__, t.name))

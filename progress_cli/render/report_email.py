@@ -1,0 +1,35 @@
+"""A learner's report as an e-mail (DESIGN 10): a plain-text body, an HTML alternative and the
+PDF attached, the PDF byte for byte what `report --format pdf` writes."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from progress_cli.mail.messages import Attachment, Content, pre_html
+from progress_cli.render import report_text as text
+from progress_cli.render.report_formats import render_report
+from progress_cli.services.output_files import report_name
+
+
+def report_html(report: dict[str, Any], markdown: str) -> str:
+    """The HTML alternative. Until the HTML report lands, the Markdown report shown as it is;
+    then this becomes `render_report(report, "html").data`."""
+    return pre_html(markdown, f"{text.title(report)}: {text.display_name(report)}")
+
+
+def report_email(*, template: str | None = None, paper: str = "a4", font: str | None = None,
+                 warn: Callable[[str], None] | None = None) -> Callable[[dict[str, Any]], Content]:
+    """A function report -> Content for `services.mailing.deliver_reports`."""
+
+    def content(report: dict[str, Any]) -> Content:
+        markdown = render_report(report, "md", template=template).data
+        pdf = render_report(report, "pdf", paper=paper, font=font)
+        for warning in pdf.warnings:
+            if warn:
+                warn(warning)
+        filename = report_name(report["learner"]["id"], report["period"]["label"], "pdf")
+        subject = f"{text.title(report)}: {text.display_name(report)}"
+        return Content(subject=subject, text=markdown, html=report_html(report, markdown),
+                       attachments=[Attachment(filename, pdf.data, "application/pdf")])
+
+    return content
