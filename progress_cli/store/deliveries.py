@@ -73,8 +73,8 @@ def claim(conn: Connection, key: Key, *, token: str, stale_before: dt.datetime) 
     fresh = {"status": SENDING, "claim_token": token, "claimed_at": now, "updated_at": now}
     added = conn.execute(insert_ignore(conn, DELIVERIES).values(
         kind=key.kind, learner_id=key.learner_id, subject=key.subject, recipient=key.recipient,
-        attempts=0, created_at=now, **fresh))
-    if added.rowcount:
+        attempts=0, created_at=now, **fresh).returning(DELIVERIES.c.id)).first()
+    if added is not None:  # (rowcount is not reliable for INSERT ... ON CONFLICT on every driver)
         return "new"
     row = conn.execute(select(DELIVERIES.c.status, DELIVERIES.c.claimed_at).where(key.where())).one()
     if row.status == SENT:
