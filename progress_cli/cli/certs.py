@@ -74,7 +74,7 @@ def issue(
     with issue_progress(enabled=all_eligible and not (quiet or json_out)) as on_start:
         outcome = issue_certificates(settings.db, learner_id=learner, out_dir=out, tz=settings.tz, as_of=as_of,
                                      renew_before_days=renew_before, on_start=on_start)
-    delivered = _email_certificates(settings.db, outcome.issued, config) if email else None
+    delivered = _email_certificates(settings.db, outcome.issued, out, config) if email else None
     if json_out:
         emit_json(outcome.as_json() | {"summary": outcome.summary_line()}
                   | ({"email": delivered.as_json()} if delivered else {}))
@@ -96,10 +96,10 @@ def issue(
         raise NothingToDo(f"{learner} is not eligible: {unmet}")
 
 
-def _email_certificates(db: str, issued: list[dict], config):
+def _email_certificates(db: str, issued: list[dict], out: Path, config):
     from progress_cli.services.mailing import deliver_certificates, verify_line
 
-    return deliver_certificates(db, issued, config=config, verify_line=verify_line(db))
+    return deliver_certificates(db, issued, out_dir=out, config=config, verify_line=verify_line(db))
 
 
 @app.command("remind")

@@ -53,13 +53,18 @@ def build_message(content: Content, *, sender: str, to_address: str, to_name: st
     message["Date"] = format_datetime(date or dt.datetime.now(dt.timezone.utc))
     message["Message-ID"] = msg_id
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a report
-    message.set_content(content.text, cte="quoted-printable" if not content.text.isascii() else None)
+    message.set_content(content.text, cte=_transfer_encoding(content.text))
     if content.html is not None:
-        message.add_alternative(content.html, subtype="html")
+        message.add_alternative(content.html, subtype="html", cte=_transfer_encoding(content.html))
     for item in content.attachments:
         maintype, _, subtype = item.mime_type.partition("/")
         message.add_attachment(item.data, maintype=maintype, subtype=subtype, filename=item.filename)
     return message
+
+
+def _transfer_encoding(text: str) -> str:
+    """7-bit clean bodies (quoted-printable for any non-ASCII text): they pass every relay."""
+    return "7bit" if text.isascii() else "quoted-printable"
 
 
 def _address(address: str, name: str | None = None) -> Address:

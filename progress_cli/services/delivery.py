@@ -128,15 +128,9 @@ def _deliver_one(engine: Engine, item: Outgoing, transport: SmtpTransport, confi
     try:
         message = build_message(item.content(), sender=config.sender, to_address=key.recipient,
                                 to_name=item.recipient_name, msg_id=msg_id)
-    except BaseException as exc:  # nothing was sent: the claim reads failed, retried next run
-        with write_transaction(engine) as conn:
-            store.record_failed(conn, key, token=token, error=transport.scrub(f"could not write the message: {exc}"),
-                                message_id=None)
-        raise
-    try:
         transport.send(message)
-    except SendFailed as exc:
-        error = str(exc)
+    except (SendFailed, ProgressError, OSError, ValueError) as exc:  # not sent: recorded, retried next run
+        error = transport.scrub(str(exc))
         with write_transaction(engine) as conn:
             store.record_failed(conn, key, token=token, error=error, message_id=msg_id)
         outcome.failed += 1

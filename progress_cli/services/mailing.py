@@ -64,22 +64,21 @@ def _bound(render: Callable[[dict], Content], report: dict) -> Callable[[], Cont
 
 # --------------------------------------------------------------------------- certificates
 
-def deliver_certificates(db: str, issued: list[dict[str, Any]], *, config: SmtpConfig | None,
+def deliver_certificates(db: str, issued: list[dict[str, Any]], *, out_dir: Path, config: SmtpConfig | None,
                          verify_line: Callable[[str], str], dry_run_dir: Path | None = None) -> DeliveryOutcome:
     """Each certificate issued in this run (`cert issue --json`'s "issued" entries) goes to its
     learner with its PDF and .jwt; deliveries of earlier certificates that failed are retried
-    (their files are looked for beside the new ones)."""
+    (their files are looked for in `out_dir`, where `cert issue` wrote them)."""
     engine = open_engine(db)
     try:
         with read_connection(engine) as conn:
             retry = store.unsent(conn, CERTIFICATE)
             entries = {e["certificate_id"]: e for e in issued}
-            out_dir = Path(issued[0]["pdf"]).parent if issued else None
             for row in retry:
                 if row["subject"] not in entries:
                     cert = cert_store.certificate_by(conn, certificate_id=row["subject"])
                     if cert is not None and cert["revoked_at"] is None:
-                        entries[cert["certificate_id"]] = _files_of(cert, out_dir or Path("."))
+                        entries[cert["certificate_id"]] = _files_of(cert, out_dir)
             certs = {cid: cert_store.certificate_by(conn, certificate_id=cid) for cid in entries}
             people = contacts(conn, sorted({e["learner_id"] for e in entries.values()}))
         items = []
@@ -108,8 +107,8 @@ def _certificate_message(cert: dict, entry: dict, verify_line: Callable[[str], s
         try:
             pdf_data, jwt_data = pdf.read_bytes(), jwt.read_bytes()
         except OSError as exc:
-            raise ProgressError(f"cannot attach {exc.filename}: {exc.strerror} (run `cert issue --email` with the "
-                                "--out folder that holds it)") from None
+            raise ProgressError(f"cannot attach {exc.filename}: {exc.strerror} (the --out folder of "
+                                "`cert issue --email` must hold the certificate's files)") from None
         return certificate_content(
             name=cert["learner_name"], certification=cert["certification"], code=cert["code"],
             valid_until=cert["valid_until"][:10], verify=verify_line(cert["code"]),

@@ -1,0 +1,101 @@
+"""Certificates and expiry reminders by e-mail (DESIGN 10), against a real SMTP server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.smtp_server import SmtpServer
+from tests.test_certs_eligibility import LEARNERS
+from tests.test_certs_eligibility import built_store, store  # noqa: F401  (fixtures)
+from tests.test_mail_delivery import counts
+
+pytestmark = pytest.mark.both_backends
+
+ADDRESSES = {"zoe": "zoe@example.org", "athena": "athena@example.org"}  # dmitry (eligible) has none
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    server = SmtpServer().start()
+    for name, value in server.env().items():
+        monkeypatch.setenv(name, value)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def roster(cli, store, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("learner_id,email\n" + "".join(f"{k},{v}\n" for k, v in ADDRESSES.items()), encoding="utf-8")
+    cli("roster", "import", path)
+    return store
+
+
+def test_each_new_certificate_goes_to_its_learner_with_its_files(cli, roster, smtp, tmp_path):
+    out = tmp_path / "certs"
+    result = cli("cert", "issue", "--all-eligible", "--out", out, "--email")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("issued 3, already valid 0, not eligible 3")
+    assert counts(lines[1]) == (2, 0, 0, 1) and len(lines) == 2
+    issued = {c["learner_id"]: c for c in cli.json("cert", "list")}
+    for message in smtp.messages():
+        parsed = message.parsed()
+        [address] = message.rcpt_tos
+        learner = {v: k for k, v in ADDRESSES.items()}[address]
+        cert = issued[learner]
+        assert parsed["To"].addresses[0].display_name == LEARNERS[learner]
+        assert parsed["Subject"] == "Your certificate: Certified Tester"
+        body = parsed.get_body(("plain",)).get_content()
+        assert LEARNERS[learner] in body and f"progress cert verify {cert['code']}" in body
+        files = {a.get_filename(): a for a in parsed.iter_attachments()}
+        stem = f"{learner}-{cert['code']}"
+        assert sorted(files) == [f"{stem}.jwt", f"{stem}.pdf"]
+        assert files[f"{stem}.pdf"].get_content() == (out / f"{stem}.pdf").read_bytes()
+        assert files[f"{stem}.jwt"].get_content() == (out / f"{stem}.jwt").read_bytes()
+        assert files[f"{stem}.jwt"].get_content_type() == "application/jwt"
+    assert sorted(m.rcpt_tos[0] for m in smtp.messages()) == sorted(ADDRESSES.values())
+
+    again = cli("cert", "issue", "--all-eligible", "--out", out, "--email")
+    assert again.stdout.splitlines()[0].startswith("issued 0, already valid 3")
+    assert counts(again.stdout.splitlines()[1]) == (0, 0, 0, 0)  # nothing new, nothing to retry
+    assert len(smtp.messages()) == 2
+
+
+def test_a_certificate_that_could_not_be_sent_goes_with_the_next_run(cli, roster, smtp, tmp_path, sql):
+    out = tmp_path / "certs"
+    smtp.refuse = {"zoe@example.org"}
+    failed = cli("cert", "issue", "--all-eligible", "--out", out, "--email", code=1)
+    assert failed.stdout.startswith("issued 3, already valid 0, not eligible 3")
+    assert failed.stderr.startswith("Error: sent 1, already sent 0, failed 1, no address 1 (first failure: zoe@")
+    smtp.refuse = set()
+    retried = cli("cert", "issue", "--all-eligible", "--out", out, "--email")
+    assert counts(retried.stdout.splitlines()[1]) == (1, 0, 0, 0)
+    [message] = smtp.messages()[1:]
+    assert message.rcpt_tos == ["zoe@example.org"] and len(list(message.parsed().iter_attachments())) == 2
+    assert sql("select count(*) from deliveries where kind = 'certificate' and status = 'sent'") == [(2,)]
+
+
+def test_remind_lists_then_reminds_once_per_certificate(cli, roster, smtp, tmp_path):
+    cli("cert", "issue", "--all-eligible", "--out", tmp_path / "certs")
+    assert cli.json("cert", "remind") == []  # two years of validity: nothing within 60 days
+    within = str(2 * 366 + 1)
+    listed = cli.json("cert", "remind", "--within", within)
+    assert [(r["learner_id"], r["email"], r["reminded"]) for r in listed] == [
+        ("athena", "athena@example.org", False), ("dmitry", None, False), ("zoe", "zoe@example.org", False)]
+    assert set(listed[0]) == {"learner_id", "learner_name", "code", "certification", "valid_until", "days_left",
+                              "email", "reminded"}
+    sent = cli("cert", "remind", "--within", within, "--email")
+    assert counts(sent.stdout) == (2, 0, 0, 1)
+    zoe = next(m.parsed() for m in smtp.messages() if m.rcpt_tos == ["zoe@example.org"])
+    code = next(r["code"] for r in listed if r["learner_id"] == "zoe")
+    assert zoe["Subject"].startswith("Your certificate Certified Tester expires on ")
+    body = zoe.get_body(("plain",)).get_content()
+    assert "How to renew it" in body and code in body and "Zoë Ñúñez-Ølsen" in body
+    assert counts(cli("cert", "remind", "--within", within, "--email").stdout) == (0, 2, 0, 1)
+    assert [r["reminded"] for r in cli.json("cert", "remind", "--within", within)] == [True, False, True]
+    assert len(smtp.messages()) == 2
+    out = tmp_path / "eml"
+    dry = cli("cert", "remind", "--within", within, "--email", "--dry-run", "--out", out)
+    assert dry.stdout.startswith("dry run: 0 messages written") and not out.exists()
+    assert cli("cert", "remind", "--dry-run", "--out", out, code=2).stderr.startswith(
+        "Error: --dry-run and --out apply to --email")
