@@ -29,6 +29,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     data: bytes
+    peer: tuple = ()  # the client's (host, port): one per SMTP connection
 
     def parsed(self) -> EmailMessage:
         return parse_message(self.data)
@@ -56,7 +57,7 @@ class _Handler:
     async def handle_DATA(self, server, session, envelope):
         with self.server.lock:
             self.server.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
-                                                 envelope.original_content or envelope.content))
+                                                 envelope.original_content or envelope.content, tuple(session.peer)))
         return "250 Message accepted for delivery"
 
 
@@ -111,6 +112,10 @@ class SmtpServer:
     def messages(self) -> list[Received]:
         with self.lock:
             return list(self.received)
+
+    def connections(self) -> int:
+        """How many SMTP connections delivered the messages received so far."""
+        return len({m.peer for m in self.messages()})
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
         ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == self.user

@@ -15,7 +15,7 @@ import sys
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import sqlalchemy_url
+from tests.conftest import Cli, sqlalchemy_url
 from tests.smtp_server import SmtpServer, free_port, parse_message
 from tests.test_certs_eligibility import LEARNERS
 from tests.test_certs_eligibility import built_store, store  # noqa: F401  (fixtures)
@@ -71,6 +71,7 @@ def test_each_learner_gets_their_report_once_with_the_pdf_attached(cli, roster, 
     assert counts(result.stdout) == (5, 0, 0, 1) and result.stdout.count("\n") == 1
     received = by_recipient(smtp)
     assert sorted(received) == sorted(ADDRESSES.values())
+    assert smtp.connections() == 1  # one SMTP connection per run
     pdfs = tmp_path / "pdfs"
     cli("report", "--week", "--all", "--format", "pdf", "--out", f"{pdfs}/")
     for learner, address in ADDRESSES.items():
@@ -257,3 +258,24 @@ def test_mail_log_table_and_json_keys(cli, roster, smtp):
     assert table.splitlines()[0].split() == ["when", "(UTC)", "kind", "learner", "subject", "recipient", "status",
                                              "tries", "error"]
     assert table.count(" report ") == 5 and table.count(" sent ") == 5
+
+
+def test_reports_rendered_in_worker_processes_arrive_the_same(roster, smtp, tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from progress_cli.mail.config import smtp_config
+    from progress_cli.render.report_email import ReportEmail
+    from progress_cli.reports.periods import LAST
+    from progress_cli.services.mailing import deliver_reports
+    from progress_cli.services.reports import plan_reports
+
+    run = plan_reports(os.environ["PROGRESS_DB"], tz=ZoneInfo("UTC"), kind="week", value=LAST, as_of=None,
+                       learner_id=None)
+    outcome = deliver_reports(run, render=ReportEmail(), config=smtp_config(), jobs=2)
+    assert (outcome.sent, outcome.already_sent, outcome.failed, outcome.no_address) == (5, 0, 0, 1)
+    assert sorted(m.rcpt_tos[0] for m in smtp.messages()) == sorted(ADDRESSES.values())
+    pdfs = tmp_path / "pdfs"
+    Cli()("report", "--week", "--all", "--format", "pdf", "--out", f"{pdfs}/")
+    for message in smtp.messages():
+        [attachment] = message.parsed().iter_attachments()
+        assert attachment.get_content() == (pdfs / attachment.get_filename()).read_bytes()

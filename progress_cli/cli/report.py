@@ -120,11 +120,10 @@ def _check_email_options(fmt: ReportFormat, out: Path | None, dry_run: bool) -> 
 def _email(run, options: dict, *, config, eml_dir: Path | None, json_out: bool, quiet: bool) -> None:
     """Deliver each learner's report once (DESIGN 10): one summary line, exit 1 when any failed."""
     from progress_cli.cli.mail import finish_delivery
-    from progress_cli.render.report_email import report_email
+    from progress_cli.render.report_email import ReportEmail
     from progress_cli.services.mailing import deliver_reports
 
-    render = report_email(**options, warn=lambda w: typer.echo(f"Warning: {w}", err=True))
-    outcome = deliver_reports(run, render=render, config=config, dry_run_dir=eml_dir)
+    outcome = deliver_reports(run, render=ReportEmail(**options), config=config, dry_run_dir=eml_dir)
     finish_delivery(outcome, json_out=json_out, quiet=quiet)
 
 

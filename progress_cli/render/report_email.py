@@ -3,7 +3,8 @@ PDF attached, the PDF byte for byte what `report --format pdf` writes."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import sys
+from typing import Any
 
 from progress_cli.mail.messages import Attachment, Content, pre_html
 from progress_cli.render import report_text as text
@@ -17,19 +18,19 @@ def report_html(report: dict[str, Any], markdown: str) -> str:
     return pre_html(markdown, f"{text.title(report)}: {text.display_name(report)}")
 
 
-def report_email(*, template: str | None = None, paper: str = "a4", font: str | None = None,
-                 warn: Callable[[str], None] | None = None) -> Callable[[dict[str, Any]], Content]:
-    """A function report -> Content for `services.mailing.deliver_reports`."""
+class ReportEmail:
+    """report -> Content for `services.mailing.deliver_reports`; a plain object, so worker
+    processes can run it (its warnings go to stderr there)."""
 
-    def content(report: dict[str, Any]) -> Content:
-        markdown = render_report(report, "md", template=template).data
-        pdf = render_report(report, "pdf", paper=paper, font=font)
+    def __init__(self, *, template: str | None = None, paper: str = "a4", font: str | None = None) -> None:
+        self.template, self.paper, self.font = template, paper, font
+
+    def __call__(self, report: dict[str, Any]) -> Content:
+        markdown = render_report(report, "md", template=self.template).data
+        pdf = render_report(report, "pdf", paper=self.paper, font=self.font)
         for warning in pdf.warnings:
-            if warn:
-                warn(warning)
+            print(f"Warning: {warning}", file=sys.stderr)
         filename = report_name(report["learner"]["id"], report["period"]["label"], "pdf")
         subject = f"{text.title(report)}: {text.display_name(report)}"
         return Content(subject=subject, text=markdown, html=report_html(report, markdown),
                        attachments=[Attachment(filename, pdf.data, "application/pdf")])
-
-    return content

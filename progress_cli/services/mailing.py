@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from progress_cli.mail.messages import Attachment, Content, build_message, certi
 from progress_cli.mail.messages import reminder_content, test_content
 from progress_cli.mail.transport import SendFailed, SmtpTransport
 from progress_cli.services.delivery import DeliveryOutcome, Outgoing, deliver, sent_already
+from progress_cli.services.workers import computed_ahead
 from progress_cli.services.store_access import open_engine
 from progress_cli.store import read_connection, write_transaction
 from progress_cli.store import certs as cert_store
@@ -30,14 +32,21 @@ from progress_cli.store.roster import contacts
 
 REPORT, CERTIFICATE, REMINDER, TEST = "report", "certificate", "reminder", "test"
 DEFAULT_REMIND_DAYS = 60
+PARALLEL_FROM = 8  # reports to send before worker processes pay for their start
+MAX_RENDER_JOBS = 4
 
 
 # --------------------------------------------------------------------------- reports
 
 def deliver_reports(run, *, render: Callable[[dict], Content], config: SmtpConfig | None,
-                    dry_run_dir: Path | None = None) -> DeliveryOutcome:
+                    dry_run_dir: Path | None = None, jobs: int | None = None) -> DeliveryOutcome:
     """Each learner of the run with an email gets their report once (a ReportRun of
-    services.reports). Reports are computed only for learners whose report is still to send."""
+    services.reports). Reports are computed only for learners whose report is still to send.
+
+    `render` (picklable) runs in `jobs` worker processes, a few reports ahead of the sending
+    (default: one per CPU when there are more than a handful to send); with one job it runs
+    only once the delivery is claimed.
+    """
     engine = open_engine(run.db)
     try:
         with read_connection(engine) as conn:
@@ -49,17 +58,15 @@ def deliver_reports(run, *, render: Callable[[dict], Content], config: SmtpConfi
         outcome = DeliveryOutcome(dry_run=dry_run_dir is not None, out_dir=dry_run_dir)
         outcome.no_address = sum(1 for k in keys.values() if k.recipient is None)
         outcome.already_sent = len(run.learner_ids) - outcome.no_address - len(pending)
-        todo = dataclasses.replace(run, learner_ids=pending)
+        if jobs is None:
+            jobs = min(os.cpu_count() or 1, MAX_RENDER_JOBS) if len(pending) >= PARALLEL_FROM else 1
+        reports = dataclasses.replace(run, learner_ids=pending)
         items = (Outgoing(key=keys[r["learner"]["id"]], recipient_name=people[r["learner"]["id"]]["name"],
-                          content=_bound(render, r)) for r in todo)
+                          content=content) for r, content in computed_ahead(reports, render, jobs=jobs))
         outcome.add(deliver(engine, items, config=config, dry_run_dir=dry_run_dir))
     finally:
         engine.dispose()
     return outcome
-
-
-def _bound(render: Callable[[dict], Content], report: dict) -> Callable[[], Content]:
-    return lambda: render(report)
 
 
 # --------------------------------------------------------------------------- certificates
