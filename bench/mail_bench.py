@@ -7,8 +7,8 @@
 One run:
 
 1. reuses (or generates with `gen_events.py`) an export of `--events` events over
-   `--learners` learners, and builds a store from it once (`init --catalog` with the catalog of
-   `report_bench.py`, then `import`), kept in the work dir;
+   `--learners` learners, and builds a store from it once (`report_bench.py`'s way: `init
+   --catalog` with its catalog, then `import`), kept in the work dir;
 2. copies that store, and gives every learner an address with `progress roster import` (one
    name in five in Greek or Cyrillic);
 3. starts an aiosmtpd server on 127.0.0.1 (the tests' `tests/smtp_server.py`);
@@ -42,30 +42,6 @@ sys.path.insert(0, str(BENCH_DIR))
 TARGET_S_PER_1000 = 120.0
 AS_OF = "2026-07-03"  # the last day of gen_events' default 180 days
 NAMES = ("Zoë Ñúñez-Ølsen", "Дмитрий Иванов", "Αθηνά Παπαδοπούλου", "Łukasz Wójcik", "Ana Álvarez")
-
-
-def prepare_store(workdir: Path, n_events: int, n_learners: int, fresh: bool) -> tuple[Path, str]:
-    from gen_events import GENERATOR_VERSION, generate
-    from report_bench import CATALOG_VERSION, catalog_toml
-
-    source = workdir / f"events-{n_events}-{n_learners}-v{GENERATOR_VERSION}.jsonl"
-    if not source.exists():
-        part = source.with_suffix(".jsonl.part")
-        generate(part, n_events, n_learners=n_learners)
-        os.replace(part, source)
-    store = workdir / f"mail-store-{n_events}-{n_learners}-c{CATALOG_VERSION}.db"
-    done = store.with_suffix(".db.complete")
-    if done.exists() and store.exists() and not fresh:
-        return store, "cached"
-    for suffix in ("", "-wal", "-shm", ".complete"):
-        Path(f"{store}{suffix}").unlink(missing_ok=True)
-    catalog = workdir / "mail-catalog.toml"
-    catalog.write_text(catalog_toml(), encoding="utf-8")
-    started = time.perf_counter()
-    for args in (["init", "--catalog", str(catalog)], ["import", str(source), "--quiet"]):
-        progress(store, *args)
-    done.write_text("ok\n", encoding="utf-8")
-    return store, f"built in {time.perf_counter() - started:.0f} s"
 
 
 def progress(store: Path, *args: str, env: dict | None = None) -> tuple[float, str]:
@@ -108,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"progress-cli mail bench: weekly reports of {args.learners:,} learners by e-mail, "
           f"store of {args.events:,} events")
     print(f"Python {platform.python_version()}, {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs")
-    built, origin = prepare_store(workdir, args.events, args.learners, args.fresh)
+    from report_bench import prepare_store
+
+    built, origin = prepare_store(workdir, args.events, args.fresh, n_learners=args.learners, label="mail")
     print(f"store {built.name} ({built.stat().st_size / 2**20:.0f} MB, {origin})")
     run_dir = workdir / "mail-run"
     shutil.rmtree(run_dir, ignore_errors=True)

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.smtp_server import SmtpServer
 from tests.test_certs_eligibility import LEARNERS
 from tests.test_certs_eligibility import built_store, store  # noqa: F401  (fixtures)
-from tests.test_mail_delivery import counts
+from tests.test_mail_delivery import counts, smtp  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.both_backends
 
 ADDRESSES = {"zoe": "zoe@example.org", "athena": "athena@example.org"}  # dmitry (eligible) has none
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    server = SmtpServer().start()
-    for name, value in server.env().items():
-        monkeypatch.setenv(name, value)
-    yield server
-    server.stop()
 
 
 @pytest.fixture

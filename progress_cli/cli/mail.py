@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from progress_cli.cli.output import console, emit_json
+from progress_cli.cli.output import emit_json, emit_rows
 
 app = typer.Typer(help="E-mail through the SMTP server of PROGRESS_SMTP: a test message, and the delivery log.",
                   no_args_is_help=True)
@@ -42,13 +42,9 @@ def log(
     from progress_cli.services.mailing import mail_log
 
     settings = ctx.obj
-    rows = mail_log(settings.db, failed_only=failed)
-    if json_out or settings.json:
-        emit_json(rows)
-        return
     from progress_cli.render.delivery import log_table
 
-    console().print(log_table(rows))
+    emit_rows(mail_log(settings.db, failed_only=failed), as_json=json_out or settings.json, table=log_table)
 
 
 def finish_delivery(outcome, *, json_out: bool, quiet: bool) -> None:

@@ -17,3 +17,11 @@ def console(stderr: bool = False):
 
 def emit_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def emit_rows(rows: list, *, as_json: bool, table) -> None:
+    """A listing as JSON, or as the Rich table `table(rows)` builds."""
+    if as_json:
+        emit_json(rows)
+    else:
+        console().print(table(rows))

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from progress_cli.cli.output import console, emit_json
+from progress_cli.cli.output import emit_json, emit_rows
 
 EXIT_REJECTED = 3
 
@@ -51,10 +51,6 @@ def list_(
     from progress_cli.services.roster import list_roster
 
     settings = ctx.obj
-    rows = list_roster(settings.db, team=team)
-    if json_out or settings.json:
-        emit_json(rows)
-        return
     from progress_cli.render.delivery import roster_table
 
-    console().print(roster_table(rows))
+    emit_rows(list_roster(settings.db, team=team), as_json=json_out or settings.json, table=roster_table)
