@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["PROGRESS_CACHE_DIR"] = str(workdir / "cache")  # the font cut, as a user's cache holds it
     print(f"progress-cli mail bench: weekly reports of {args.learners:,} learners by e-mail, "
           f"store of {args.events:,} events")
-    print(f"Python {platform.python_version()}, {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs")
+    print(f"Python {platform.python_version()}, {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f} at the start")
     from report_bench import prepare_store
 
     built, origin = prepare_store(workdir, args.events, args.fresh, n_learners=args.learners, label="mail")
