@@ -102,6 +102,7 @@ def test_each_learner_gets_their_report_once_with_the_pdf_attached(cli, roster, 
     assert len(smtp.messages()) == 5
 
 
+@pytest.mark.both_backends
 def test_two_runs_at_the_same_time_send_each_message_once(roster, smtp, sql):
     command = [sys.executable, "-m", "progress_cli", "report", "--week", "--all", "--email"]
     runs = [subprocess.Popen(command, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -156,6 +157,7 @@ def test_a_refused_recipient_fails_alone_and_is_retried(cli, roster, smtp, sql):
     assert cli.json("mail", "log", "--failed") == []
 
 
+@pytest.mark.both_backends
 def test_a_claim_left_by_a_dead_run_is_sent_again_after_the_lease_with_the_same_message_id(cli, roster, smtp, sql):
     cli("report", "--week", "--all", "--email")
     first_id = {m.rcpt_tos[0]: m.parsed()["Message-ID"] for m in smtp.messages()}["zoe@example.org"]
