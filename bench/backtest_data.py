@@ -19,7 +19,9 @@ from the shared data folder at run time:
   `date_submitted` days (B presentations start on February 1, J on October 1, as in
   tests/fixtures/SOURCE.md); results scored `?` are left out; banked results are kept; the
   skill is the module code (e.g. `AAA`);
-- the cut is the middle of the learner's presentation (start + length // 2).
+- the cut is day 100 of the learner's presentation (start + 100 days, the end of that day), and
+  only learners with at least 5 tasks done by then (distinct assessments scored >= 40) get a
+  cut: with fewer, a pace says nothing (issue 19's cases).
 
 generated: `gen_events.py`'s synthetic export (default 300,000 events, 1,500 learners, 180
 days from 2026-01-05), the catalog its generator works from (modules, tasks with their skill
@@ -42,6 +44,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parents[1] / "shared" / "data"
 DEFAULT_OUT = Path(tempfile.gettempdir()) / "progress-cli-backtest"
+OULAD_CUT_DAY = 100  # the cut: this day of each presentation
+OULAD_MIN_DONE = 5  # tasks done by the cut for a learner to be forecast
+OULAD_PASS_MARK = 40.0
 
 
 def presentation_start(code_presentation: str) -> dt.date:
@@ -56,7 +61,7 @@ def build_oulad(data: Path, out: Path) -> dict[str, Path]:
     with open(oulad / "courses.csv", newline="", encoding="utf-8") as f:
         lengths = {f'{r["code_module"]}-{r["code_presentation"]}': int(r["module_presentation_length"])
                    for r in csv.DictReader(f)}
-    events, cuts, submitted = [], {}, defaultdict(set)
+    events, cuts, submitted, done_by_cut = [], {}, defaultdict(set), defaultdict(set)
     with open(oulad / "studentAssessment.csv", newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):  # by header name: this copy's column order is a re-export's
             a = assessments[row["id_assessment"]]
@@ -73,7 +78,10 @@ def build_oulad(data: Path, out: Path) -> dict[str, Path]:
                 "skill": a["code_module"], "type": "attempt", "timestamp": f"{day.isoformat()}T00:00:00Z",
                 "score": float(row["score"]),
             })
-            cuts[learner] = start + dt.timedelta(days=lengths[module] // 2)
+            if int(row["date_submitted"]) <= OULAD_CUT_DAY and float(row["score"]) >= OULAD_PASS_MARK:
+                done_by_cut[learner].add(row["id_assessment"])
+            if len(done_by_cut[learner]) >= OULAD_MIN_DONE:
+                cuts[learner] = start + dt.timedelta(days=OULAD_CUT_DAY)
     events.sort(key=lambda e: (e["timestamp"], e["event_id"]))
     out.mkdir(parents=True, exist_ok=True)
     paths = {"events": out / "oulad-events.jsonl", "catalog": out / "oulad-catalog.toml",
@@ -88,7 +96,7 @@ def build_oulad(data: Path, out: Path) -> dict[str, Path]:
                         if f'{a["code_module"]}-{a["code_presentation"]}' == module
                         and a["id_assessment"] in submitted[module]),
                        key=lambda a: (int(a["date"]) if a["date"] else 10**6, int(a["id_assessment"])))
-        lines += ["[[modules]]", f'id = "{module}"', f'title = "OULAD {code} {presentation}"', "pass_mark = 40",
+        lines += ["[[modules]]", f'id = "{module}"', f'title = "OULAD {code} {presentation}"', f"pass_mark = {OULAD_PASS_MARK:g}",
                   f"target_date = {end.isoformat()}", "tasks = ["]
         lines += [f'  {{ id = "{a["id_assessment"]}", title = "{a["assessment_type"]} {a["id_assessment"]}" }},'
                   for a in tasks]

@@ -115,6 +115,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the store and the certificates")
     args = parser.parse_args()
 
+    from progress_cli.render.certificate_pdf import render_certificate_pdf
     from progress_cli.services.certs import issue_certificates
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="progress-cli-cert-bench-"))
@@ -126,7 +127,8 @@ def main() -> int:
         db = build_store(workdir, args.learners)
         print(f"store built in {time.perf_counter() - started:.1f} s ({workdir})")
         started = time.perf_counter()
-        outcome = issue_certificates(str(db), learner_id=None, out_dir=workdir / "certs", tz=ZoneInfo("UTC"))
+        outcome = issue_certificates(str(db), learner_id=None, out_dir=workdir / "certs", tz=ZoneInfo("UTC"),
+                                     render_pdf=render_certificate_pdf)
         wall = time.perf_counter() - started
         issued = len(outcome.issued)
         if issued != args.learners:

@@ -1,24 +1,38 @@
 """Backtest the forecasts of `progress insights` (DESIGN 5.6): are the 80% intervals honest?
 
     python bench/forecast_backtest.py EVENTS CATALOG (--cuts CUTS.csv | --as-of DATE)
-                                      [--tz UTC] [--no-skills] [--limit N] [--json]
+                                      [--calibrate-on history|other-modules] [--tz UTC]
+                                      [--no-skills] [--limit N] [--json]
 
 Reads an event file (any format `progress import` reads) and a catalog, cuts each learner's
 history at an as-of date (one for everyone, or per learner from a `learner_id,as_of` CSV as
 `backtest_data.py` writes), forecasts from what came before the cut exactly as
 `progress insights` does, and compares with what happened after:
 
-- completion (overall and per module): the share of actual completion dates inside the 80%
-  interval, and the median absolute error of the estimate in days. A learner who had not
-  finished by the end of the data counts as a miss when the interval ended before the data
-  did (the date was not in it), and as unresolved otherwise (it may still come inside);
+- completion (overall and per module), each forecast twice on the same case: "before", the
+  bootstrap interval of the recent pace (what `insights` gave without a calibration), and
+  "after", the interval calibrated on completions (`analytics/calibration.py`). For each:
+  the share of actual completion dates inside the 80% interval (the cases that finished by
+  the end of the data), the same share when the cases that never finished count as misses
+  (those whose interval ended before the data did; the others are unresolved), the median
+  interval width in days and the median absolute error of the estimate, over the cases where
+  both give an interval;
 - skill level in 30 days: the share of actual levels 30 days after the cut (current_level,
   the mean of the last 10 attempts, DESIGN 5.1) inside the interval, and the median absolute
   error in points (only cuts with 30 days of data after them);
 - how many forecasts were null, and why ("finished" is counted apart: it is not a forecast).
 
+The calibration never sees the outcomes it is scored on. `--calibrate-on history` (the
+default) gives each cut what `progress recompute` would have stored on that day: the
+replayed forecasts known then (finished by the cut), so every outcome scored comes after
+everything calibrated. `--calibrate-on other-modules` calibrates a module's forecasts on
+every other module's replays, as a recompute at the end of the data knows them (a split by
+module: on OULAD, where a module is one presentation, it is a leave-one-presentation-out);
+the catalog's forecast is left uncalibrated in that mode (the scored learner's own finish
+could be in its samples).
+
 Per module, only the modules a learner had touched by the cut count. The target is a
-coverage between 70% and 90% for an 80% interval. `backtest_data.py` builds the datasets;
+coverage between 75% and 85% for an 80% interval. `backtest_data.py` builds the datasets;
 README.md ("Insights and forecasts") has the figures.
 """
 
@@ -42,6 +56,7 @@ import pandas as pd  # noqa: E402
 
 from progress_cli.analytics import analyze  # noqa: E402
 from progress_cli.analytics import forecast as fc  # noqa: E402
+from progress_cli.analytics.calibration import completion_samples  # noqa: E402
 from progress_cli.analytics.curve import fit_curve  # noqa: E402
 from progress_cli.analytics.insights import LearnerView, completion_forecasts  # noqa: E402
 from progress_cli.catalog import load_catalog  # noqa: E402
@@ -50,7 +65,9 @@ from progress_cli.ingest.reader import check_file, detect_format, read_events  #
 from progress_cli.services.frames import events_frame  # noqa: E402
 from progress_cli.store.queries import EVENT_FRAME_COLUMNS  # noqa: E402
 
-KINDS = ("completion (overall)", "completion (module)", "skill level in 30 days")
+from backtest_completion import Calibrator, Paired, print_rows  # noqa: E402
+
+SKILLS = "skill level in 30 days"
 
 
 def load_events(path: Path, catalog, tz: ZoneInfo) -> pd.DataFrame:
@@ -141,11 +158,14 @@ def completion_days(analysis) -> tuple[dict, dict]:
     return {k: v for k, v in overall.items() if k not in open_modules}, by_module
 
 
-def backtest(frame: pd.DataFrame, catalog, tz: ZoneInfo, cuts: dict[str, str], with_skills: bool) -> dict:
-    tallies = {kind: Tally() for kind in KINDS}
+def backtest(frame: pd.DataFrame, catalog, tz: ZoneInfo, cuts: dict[str, str], with_skills: bool,
+             calibrate_on: str = "history") -> dict:
+    skills = Tally()
+    overall, modules = Paired(), Paired()
     end = analyze(frame, catalog, tz.key, pd.Timestamp(frame["ts"].max()).to_pydatetime())
     data_end = int(end.prepared.today)
     actual_overall, actual_module = completion_days(end)
+    calibrations = Calibrator(completion_samples(end), calibrate_on, data_end)
     groups = collections.defaultdict(list)
     for learner, day in cuts.items():
         groups[day].append(learner)
@@ -162,21 +182,26 @@ def backtest(frame: pd.DataFrame, catalog, tz: ZoneInfo, cuts: dict[str, str], w
             if learner not in present:
                 continue  # no event before the cut: nothing to forecast from
             view = LearnerView(now, learner)
-            result = completion_forecasts(view)
             today = view.today
-            _score_date(tallies[KINDS[0]], result["completion"], actual_overall.get(learner), data_end)
-            for module_id, f in result["modules"].items():
+            before = completion_forecasts(view)
+            after = completion_forecasts(view, calibrations(today, None))
+            overall.add(before["completion"], after["completion"], actual_overall.get(learner), data_end, _reason_kind)
+            for module_id, f in before["modules"].items():
                 if module_id not in touched.get(learner, ()):
                     continue
-                _score_date(tallies[KINDS[1]], f, actual_module.get((learner, module_id)), data_end)
+                calibrated = after if calibrate_on == "history" else completion_forecasts(
+                    view, calibrations(today, module_id))
+                modules.add(f, calibrated["modules"][module_id], actual_module.get((learner, module_id)), data_end,
+                            _reason_kind)
             if with_skills:
                 for skill, (scores, days) in view.skill_series.items():
                     f = fc.skill_forecasts(scores=scores, attempt_days=days, fit=fit_curve(scores),
                                            window=view.window, seed=view.seed("skill", skill))["level_in_30_days"]
                     known = today + fc.SKILL_DAYS <= data_end
-                    _score_level(tallies[KINDS[2]], f, later_levels.get((learner, skill)) if known else None)
-    return {"data_end": fc.iso_day(data_end), "learners": len(cuts),
-            "rows": [tallies[k].row(k, "points" if k.startswith("skill") else "days") for k in KINDS]}
+                    _score_level(skills, f, later_levels.get((learner, skill)) if known else None)
+    return {"data_end": fc.iso_day(data_end), "learners": len(cuts), "calibrate_on": calibrate_on,
+            "completion": overall.rows("overall") + modules.rows("per module"),
+            "rows": [skills.row(SKILLS, "points")] if with_skills else []}
 
 
 def _touched_modules(analysis) -> dict[str, set]:
@@ -190,27 +215,6 @@ def _touched_modules(analysis) -> dict[str, set]:
 def _levels(analysis) -> dict:
     s = analysis.skills
     return {(r.learner_id, r.skill): r.current_level for r in s.itertuples() if r.current_level == r.current_level}
-
-
-def _day(text: str) -> int:
-    return (dt.date.fromisoformat(text) - dt.date(1970, 1, 1)).days
-
-
-def _score_date(tally: Tally, f: dict, actual: int | None, data_end: int) -> None:
-    if f["estimate"] is None:
-        tally.null(f["reason"])
-        return
-    low, high, estimate = _day(f["low"]), _day(f["high"]), _day(f["estimate"])
-    if actual is not None:
-        tally.errors.append(abs(actual - estimate))
-        if low <= actual <= high:
-            tally.inside += 1
-        else:
-            tally.outside += 1
-    elif high < data_end:
-        tally.outside += 1  # not finished by the end of the data, which came after `high`
-    else:
-        tally.unresolved += 1
 
 
 def _score_level(tally: Tally, f: dict, actual: float | None) -> None:
@@ -229,7 +233,16 @@ def _score_level(tally: Tally, f: dict, actual: float | None) -> None:
 
 def print_report(report: dict, title: str) -> None:
     print(title)
-    print(f"{report['learners']:,} learners; data ends {report['data_end']}; target coverage 70-90% (80% intervals)")
+    print(f"{report['learners']:,} learners; data ends {report['data_end']}; target coverage 75-85% (80% intervals); "
+          f"calibrated on {report['calibrate_on']}")
+    print()
+    print_rows(report["completion"])
+    for r in report["completion"]:
+        if r["null_reasons"]:
+            reasons = "; ".join(f"{k}: {v:,}" for k, v in r["null_reasons"].items())
+            print(f"null completion {r['forecast']} ({r['method']}): {reasons}")
+    if not report["rows"]:
+        return
     print()
     header = (f"{'forecast':<26}{'forecasts':>10}{'null':>8}{'finished':>9}{'resolved':>9}{'inside':>8}"
               f"{'coverage':>9}{'unresolved':>11}{'median |err|':>14}")
@@ -257,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     cut = p.add_mutually_exclusive_group(required=True)
     cut.add_argument("--cuts", type=Path, help="CSV learner_id,as_of (YYYY-MM-DD)")
     cut.add_argument("--as-of", help="one cut for every learner (YYYY-MM-DD)")
+    p.add_argument("--calibrate-on", choices=("history", "other-modules"), default="history",
+                   help="what calibrates the completion intervals (see above)")
     p.add_argument("--tz", default="UTC", help="the zone of days (as `progress --tz`)")
     p.add_argument("--no-skills", action="store_true", help="completion forecasts only (faster)")
     p.add_argument("--limit", type=int, help="the first N learners (by id) only")
@@ -270,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     cuts = read_cuts(a, learners)
     if a.limit:
         cuts = dict(sorted(cuts.items())[:a.limit])
-    report = backtest(frame, catalog, tz, cuts, not a.no_skills)
+    report = backtest(frame, catalog, tz, cuts, not a.no_skills, a.calibrate_on)
     report["seconds"] = time.perf_counter() - started
     if a.json:
         print(json.dumps(report, indent=2))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,37 @@ class XapiMapping:
 
 
 @dataclass(frozen=True)
+class Issuer:
+    """Who signs the certificates (DESIGN 3, 6.1): the credential's issuer profile."""
+
+    name: str
+    url: str | None = None
+    email: str | None = None
+    verify_url: str | None = None  # where `cert publish` is served; always ends with "/"
+    did: str = "key"  # "key" or "web"
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
+
+
+def web_address_problem(url: str) -> str | None:
+    """Why `url` cannot be a public address of the issuer, or None: https, or http on
+    localhost / 127.0.0.1 (a local preview needs no TLS)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError:
+        return "is not a URL"
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return "must be an https:// URL"
+    if parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
+        return "must be https:// (http:// only on localhost or 127.0.0.1)"
+    if parts.username or parts.password or parts.query or parts.fragment:
+        return "must have no user, query or fragment"
+    return None
+
+
+@dataclass(frozen=True)
 class Catalog:
     weekly_goal_minutes: float = 150.0
     streak_min_minutes: float = 0.0
@@ -106,6 +138,7 @@ class Catalog:
     certification: Certification | None = None
     achievements: tuple[Achievement, ...] = ()
     xapi: XapiMapping = field(default_factory=XapiMapping)
+    issuer: Issuer | None = None
 
     def module(self, module_id: str) -> Module | None:
         return next((m for m in self.modules if m.id == module_id), None)
@@ -183,7 +216,7 @@ class _Parser:
     def catalog(self, data: dict) -> Catalog:
         self.keys(data, "", {
             "weekly_goal_minutes", "streak_min_minutes", "target_pace_tasks_per_week",
-            "skills", "modules", "certification", "achievements", "xapi",
+            "skills", "modules", "certification", "achievements", "xapi", "issuer",
         })
         skills = tuple(self.skill(s, f"skills[{i}]") for i, s in enumerate(self.array(data, "skills")))
         modules = tuple(self.module(m, f"modules[{i}]") for i, m in enumerate(self.array(data, "modules")))
@@ -208,6 +241,7 @@ class _Parser:
                 self.achievement(a, f"achievements[{i}]") for i, a in enumerate(self.array(data, "achievements"))
             ),
             xapi=self.xapi(data.get("xapi", {})),
+            issuer=self.issuer(data["issuer"]) if "issuer" in data else None,
         )
         self.unique([a.id for a in catalog.achievements], "achievements")
         if "certification" in data:
@@ -359,3 +393,31 @@ class _Parser:
         if not isinstance(activities, dict) or not all(isinstance(v, str) for v in activities.values()):
             raise self.fail("xapi.activities", "must be a table of \"IRI\" = \"id\"")
         return XapiMapping(activity_base=base, activities=dict(activities))
+
+    def issuer(self, table: Any) -> Issuer:
+        where = "issuer"
+        self.keys(table, where, {"name", "url", "email", "verify_url", "did"}, ("name",))
+        name = self.ident(table["name"], f"{where}.name")
+        url = self.address(table.get("url"), f"{where}.url")
+        verify_url = self.address(table.get("verify_url"), f"{where}.verify_url")
+        if verify_url is not None and not verify_url.endswith("/"):
+            verify_url += "/"  # the site's files are relative to it: c/<CODE>/, status/1.jwt
+        email = table.get("email")
+        if email is not None and (not isinstance(email, str) or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email)):
+            raise self.fail(f"{where}.email", f"must be an e-mail address, got {email!r}")
+        did = table.get("did", "key")
+        if did not in ("key", "web"):
+            raise self.fail(f"{where}.did", f"must be \"key\" or \"web\", got {did!r}")
+        if did == "web" and verify_url is None:
+            raise self.fail(f"{where}.did", "\"web\" needs verify_url (the did:web is made from it)")
+        return Issuer(name=name, url=url, email=email, verify_url=verify_url, did=did)
+
+    def address(self, value: Any, where: str) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self.fail(where, "must be a URL string")
+        problem = web_address_problem(value)
+        if problem:
+            raise self.fail(where, f"{problem}, got {value!r}")
+        return value

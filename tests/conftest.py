@@ -103,7 +103,10 @@ def _isolated_store(request, backend, tmp_path, monkeypatch):
         monkeypatch.setenv("PROGRESS_DB", request.getfixturevalue("pg_url"))
     else:
         monkeypatch.setenv("PROGRESS_DB", str(tmp_path / "store.db"))
-    # the user data dir (typer.get_app_dir): where a URL store keeps its signing keys
+    # the user data dir (where a URL store keeps its signing keys), and the platform folders
+    # behind it, so that no test reads or writes the real home
+    monkeypatch.setenv("PROGRESS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("PROGRESS_TZ", "UTC")
     monkeypatch.delenv("NO_COLOR", raising=False)

@@ -241,7 +241,7 @@ def test_pdf_shows_names_in_any_script_the_code_and_the_dates(issued):
 def test_pdf_qr_code_carries_the_code():
     import segno
 
-    from progress_cli.certs.qr import qr_runs
+    from progress_cli.render.qr import qr_runs
 
     runs = qr_runs("K7QD-2MZP-9XRT")
     expected = segno.make_qr("K7QD-2MZP-9XRT", error="m", boost_error=False).matrix
@@ -310,7 +310,7 @@ def test_key_folder_beside_a_sqlite_store_or_in_the_data_dir_for_a_url(tmp_path,
 
     assert keys_dir(str(tmp_path / "a.db")) == tmp_path / "a.db.keys"
     assert keys_dir(f"sqlite:///{tmp_path}/b.db") == tmp_path / "b.db.keys"
-    monkeypatch.setattr("progress_cli.config.default_db", lambda: str(tmp_path / "data" / "progress.db"))
+    monkeypatch.setenv("PROGRESS_DATA_DIR", str(tmp_path / "data"))
     url_dir = keys_dir("postgresql://user:secret@db.example/progress")
     assert url_dir.parent == tmp_path / "data" / "keys" and url_dir.name.startswith("postgresql-")
     assert "secret" not in str(url_dir)

@@ -59,10 +59,34 @@ def test_unknown_chart_or_learner(cli, sample):
     assert cli("chart", "skills", "zeo", code=1).stderr.startswith("Error: no learner 'zeo' in the store")
 
 
-@pytest.mark.parametrize("kind", ["progress", "skills", "heatmap", "curve"])
-def test_a_learner_without_scores_gets_empty_charts_not_errors(cli, tmp_path, kind):
+def _no_progress(data) -> bool:  # 30 days, none with progress or a target (no catalog)
+    return len(data["days"]) == 30 and all(d["progress"] is None and d["target"] is None for d in data["days"])
+
+
+def _no_minutes(data) -> bool:  # 90 days, all empty
+    return len(data["days"]) == 90 and all((d["minutes"], d["level"]) == (0.0, 0) for d in data["days"])
+
+
+@pytest.mark.parametrize("kind, texts, empty", [
+    ("progress", ["Progress vs target (last 30 days) · new (new)", "100┤", "  0┤", "10-29", "11-27",
+                  "(no target line: the catalog sets no target date)"], _no_progress),
+    ("skills", ["Skills (current level) · new (new)", "No skill practised yet."], lambda data: data == []),
+    ("heatmap", ["Activity (last 90 days) · new (new)", "2026-08-30 to 2026-11-27: 0 minutes on 0 days"], _no_minutes),
+    ("curve", ["Learning curve (score per attempt) · new (new)", "No scored attempts yet."], lambda data: data == []),
+])
+def test_a_learner_without_scores_gets_empty_charts_not_errors(cli, tmp_path, kind, texts, empty):
     events = tmp_path / "e.jsonl"
     events.write_text('{"learner_id": "new", "module_id": "m", "type": "session_start", '
                       '"timestamp": "2026-11-27T08:00:00Z"}\n', encoding="utf-8")
     cli("import", events)
-    assert cli("chart", kind, "new", *AS_OF).exit_code == 0
+    out = cli("chart", kind, "new", *AS_OF).stdout
+    for text in texts:
+        assert text in out, text
+    body = out.split("\n", 1)[1].rsplit("\n", 3)[0]  # without the title and the legend
+    assert not [c for c in body if "\u2800" <= c <= "\u28ff" or c in "█▄▀•"]  # no line (braille), bar or point
+    if kind == "heatmap":
+        cells = [line[4:].split() for line in out.splitlines() if line[:3] in ("Mon", "Tue", "Sat", "Sun")]
+        assert len(cells) == 4 and {c for row in cells for c in row} == {"·"}
+    chart = cli.json("chart", kind, "new", *AS_OF)
+    assert (chart["learner"], chart["chart"]) == ({"id": "new", "name": None}, kind)
+    assert empty(chart["data"]), chart["data"]

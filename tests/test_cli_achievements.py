@@ -91,6 +91,22 @@ def test_an_unlock_is_never_taken_away(cli, db, tmp_path):
     assert ("cy", "streak-3", "2026-03-04T09:00:00.000000Z", 30) in unlocks(db)
 
 
+def test_points_are_those_stored_when_the_achievement_was_earned(cli, db, tmp_path):
+    setup(cli, tmp_path)
+    cli("import", write_jsonl(tmp_path / "a.jsonl", [attempt("cy", d, "t1", 80) for d in (2, 3, 4)]))
+    richer = tmp_path / "c2.toml"
+    richer.write_text(CATALOG.replace("points = 30", "points = 300"), encoding="utf-8")
+    cli("init", "--catalog", richer)  # the streak is worth ten times more from now on
+    cli("import", write_jsonl(tmp_path / "b.jsonl", [attempt("dee", d, "t1", 80) for d in (2, 3, 4)]))
+    assert [(u[0], u[1], u[3]) for u in unlocks(db)] == [("cy", "streak-3", 30), ("dee", "streak-3", 300)]
+    board = cli.json("leaderboard", "--as-of", "2026-03-31")["rows"]
+    assert [(r["rank"], r["learner_id"], r["value"]) for r in board] == [(1, "dee", 300.0), (2, "cy", 30.0)]
+    month = cli.json("leaderboard", "--period", "month", "--as-of", "2026-03-31")["rows"]
+    assert [(r["learner_id"], r["value"]) for r in month] == [("dee", 300.0), ("cy", 30.0)]
+    mine = cli.json("achievements", "cy", "--as-of", "2026-03-31")
+    assert (mine["points"], [a["points"] for a in mine["earned"]]) == (30, [30])
+
+
 def test_achievements_command_lists_earned_and_in_progress(cli, tmp_path):
     setup(cli, tmp_path)
     cli("import", write_jsonl(tmp_path / "a.jsonl", [attempt("di", d, "t1", 80) for d in (2, 3, 4)]))
@@ -115,4 +131,5 @@ def test_leaderboard_ties_share_a_rank_and_list_by_id(cli, tmp_path):
     assert [(r["rank"], r["learner_id"]) for r in by_progress] == [(1, "amy"), (2, "kim"), (2, "zed"), (4, "lou")]
     week = cli.json("leaderboard", "--period", "week", "--as-of", "2026-03-31")["rows"]
     assert {r["value"] for r in week} == {0.0}  # nothing earned in the week of 31 March
-    assert "--by must be one of" in cli("leaderboard", "--by", "speed", code=2).stderr
+    refused = cli("leaderboard", "--by", "speed", code=2).stderr
+    assert "'--by'" in refused and "'speed' is not one of 'points', 'progress', 'streak'" in refused

@@ -62,7 +62,7 @@ def test_learners_json_shape_and_unicode_names(cli):
 
 
 def test_bad_tz_and_as_of_are_one_line_errors(cli):
-    assert cli("--tz", "Mars/Base", "learners", code=1).stderr.startswith("Error: --tz: unknown time zone")
+    assert cli("--tz", "Mars/Base", "learners", code=1).stderr.startswith("Error: --tz/PROGRESS_TZ: unknown time zone")
     assert cli("learners", "--as-of", "tomorrow", code=1).stderr.startswith("Error: --as-of")
 
 

@@ -70,7 +70,7 @@ def test_json_has_the_documented_shape(cli, store):
     assert [order[r["priority"]] for r in out["recommendations"]] == sorted(order[r["priority"]]
                                                                            for r in out["recommendations"])
     curve = out["patterns"]["learning_curve"]
-    assert set(curve) == {"a", "b", "c", "r2", "attempts", "residual_sd", "reason"} and curve["a"] is not None
+    assert set(curve) == {"a", "b", "c", "r2", "clear_trend", "attempts", "residual_sd", "reason"} and curve["a"] is not None
 
 
 def test_alice_has_a_completion_date_that_status_shows_too(cli, store):
@@ -108,6 +108,27 @@ def test_the_plateau_learner(cli, store):
     assert out["patterns"]["skills"][current[0]["skill"]]["on_plateau"] is True
     assert any(r["skill"] == current[0]["skill"] and r["reason"].startswith("stuck around")
                for r in out["recommendations"])
+
+
+def test_what_a_coach_reads_about_the_plateau_learner(cli, store):
+    """Issue 19: one plateau line per skill, no curve shown as a trend at R² 0.01, no minutes
+    a week for a target date that is today or out of reach, no forecast of unstarted modules."""
+    out = cli.json("--db", store, "--tz", "UTC", "insights", "kenji", "--as-of", "2026-12-04")
+    plateaus = out["patterns"]["plateaus"]
+    assert [p["skill"] for p in plateaus] == ["hazard-id", "ppe", "lockout-tagout"]
+    assert plateaus[0]["first_attempt"] == 1 and plateaus[0]["start_date"] == "2026-08-30"
+    assert out["patterns"]["learning_curve"]["clear_trend"] is False
+    needed = out["forecasts"]["practice_needed"]
+    assert needed["emergency"]["estimate"] is None
+    assert needed["emergency"]["reason"].startswith("the target date 2026-12-04 is today")
+    assert list(out["forecasts"]["modules"]) == ["safety", "equipment"]  # the modules he has started
+    week_before = cli.json("--db", store, "--tz", "UTC", "insights", "kenji", *AS_OF)
+    assert week_before["forecasts"]["practice_needed"]["emergency"]["reason"].startswith(
+        "about 32 hours a week would be needed")
+    text = cli("--db", store, "--tz", "UTC", "insights", "kenji", "--as-of", "2026-12-04").stdout
+    assert text.count("plateau: ") == 3
+    assert "plateau: hazard-id: stuck around 63 for 121 attempts since 2026-08-30" in text
+    assert "no clear trend (R² 0.01" in text and "score = " not in text
 
 
 def test_peak_hours_are_in_the_zone_of_tz(cli, store):

@@ -1,6 +1,7 @@
 """recompute, status and learners on real stores (DESIGN sections 5 and 8)."""
 
 import csv
+import datetime as dt
 import json
 import statistics
 
@@ -11,7 +12,7 @@ from tests.conftest import FIXTURES, SAMPLE, write_jsonl
 pytestmark = pytest.mark.both_backends
 
 STATUS_KEYS = {"learner", "as_of", "overall", "modules", "skills", "summary", "recent_activity",
-               "achievements", "upcoming_milestones", "recommendations"}
+               "achievements", "upcoming_milestones", "recommendations", "risk"}  # risk: README addition
 OVERALL_KEYS = {"total_progress", "certificate_progress", "improvement_rate", "strengths", "weaknesses",
                 "predicted_completion_date", "streak_days", "total_time_s"}
 MODULE_KEYS = {"module_id", "completion_rate", "average_score", "attempts", "session_count", "total_time_s",
@@ -76,12 +77,24 @@ def test_recompute_all_and_one(cli, sql, sample_store):
     assert sql("select count(*) from module_progress where learner_id='bob'") == [(5,)]
 
 
-def test_learners_json_after_recompute_matches_status(cli, sample_store):
-    rows = {r["learner_id"]: r for r in cli.json("learners", "--as-of", "2026-11-27")}
-    status = cli.json("status", "alice", "--as-of", "2026-11-27")
+def test_learners_json_after_recompute_matches_status(cli, sql, tmp_path, sample_store):
+    """`learners` without --as-of reads what recompute stored; `status` computes from the events
+    as of now. alice practises 15 minutes yesterday and today (the sample catalog's
+    streak_min_minutes is 10; the import recomputes her), so her streak today is 2 whichever
+    day the test runs."""
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    recent = [{"learner_id": "alice", "module_id": "safety", "task_id": "safety-intro", "type": "attempt",
+               "timestamp": moment.isoformat(), "score": 64, "duration_s": 900} for moment in (now - dt.timedelta(days=1),
+                                                                            now - dt.timedelta(minutes=1))]
+    assert cli.json("import", write_jsonl(tmp_path / "recent.jsonl", recent))["learners_recomputed"] == 1
+    rows = {r["learner_id"]: r for r in cli.json("learners")}
+    stored = sql("select total_progress, streak_days from learner_progress where learner_id = 'alice'")
+    assert [(rows["alice"]["total_progress"], rows["alice"]["streak_days"])] == stored
+    status = cli.json("status", "alice")
+    assert rows["alice"]["streak_days"] == status["overall"]["streak_days"] == 2
     assert rows["alice"]["total_progress"] == status["overall"]["total_progress"]
-    assert rows["alice"]["streak_days"] == status["overall"]["streak_days"]
     assert rows["alice"]["readiness"] == {m["module_id"]: m["readiness"] for m in status["modules"]}
+    assert rows["alice"]["last_activity"] == max(m["last_activity"] for m in status["modules"] if m["last_activity"])
 
 
 def test_status_terminal_dashboard(cli, sample_store):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import io
 import json
 import os
@@ -75,8 +76,11 @@ VERBS = ("completed", "passed", "mastered", "failed", "answered", "attempted", "
 ADL = "http://adlnet.gov/expapi/verbs/"
 VOIDED = ADL + "voided"
 ACTIVITIES = "https://training.example.org/activities/"
+READERS = ("jsonl", "csv", "json", "xapi", "caliper", "edx")
 SUFFIXES = {"jsonl": (".jsonl", ".ndjson", ".txt"), "csv": (".csv", ".txt"),
-            "json": (".json", ".txt"), "xapi": (".json", ".jsonl", ".txt")}
+            "json": (".json", ".txt"), "xapi": (".json", ".jsonl", ".txt"),
+            "caliper": (".json", ".jsonl", ".txt"), "edx": (".log", ".txt", ".jsonl")}
+PLATFORM_FORMATS = ("xapi", "caliper", "edx")  # readers that skip what carries nothing usable
 
 
 _TEMPLATE: dict[str, bytes] = {}
@@ -407,7 +411,7 @@ class Mixed:
                  skips: int = 0):
         self.fmt, self.text, self.expected, self.garbage = fmt, text_, expected, garbage
         self.garbage_lines, self.valid_lines, self.voids = garbage_lines, valid_lines, voids or []
-        self.skips = skips  # garbage that must be skipped rather than rejected (xAPI)
+        self.skips = skips  # garbage that must be skipped rather than rejected (xAPI, Caliper, Open edX, JSON)
         self.auto = False  # imported with --format auto (set by any_mixed)
         self.suffixes = SUFFIXES[fmt]  # the file names it may be written under
 
@@ -532,7 +536,8 @@ def mixed_json(draw, min_bad: int = 0, first_valid: bool = False) -> Mixed:
         st.just(({"learner_id": "a", "module_id": "m", "events": []}, "skipped")),
         garbage_scalar.map(lambda v: ({"learner_id": "a", "module_id": "m", "events": [v]}, "rejected")),
     )
-    bad = [draw(bad_choices)[0] for _ in range(draw(st.integers(min_bad, 5)))]
+    drawn = [draw(bad_choices) for _ in range(draw(st.integers(min_bad, 5)))]
+    bad = [value for value, _ in drawn]
     items = _interleave(draw, [v for v, _ in valid], bad, first_valid=first_valid)
     keys = iter(k for _, k in valid)
     lines = ["["]
@@ -543,7 +548,8 @@ def mixed_json(draw, min_bad: int = 0, first_valid: bool = False) -> Mixed:
         if ok:
             expected.extend(next(keys))
     lines.append("]")
-    return Mixed("json", "\n".join(lines) + "\n", expected, len(bad), g_lines, v_lines)
+    return Mixed("json", "\n".join(lines) + "\n", expected, len(bad), g_lines, v_lines,
+                 skips=[outcome for _, outcome in drawn].count("skipped"))
 
 
 # xAPI ----------------------------------------------------------------------------------------
@@ -674,6 +680,20 @@ def _corrupt_statement(draw, s: dict) -> tuple[Any, str]:
     return s, "rejected"
 
 
+def lines_or_array(items: list[tuple[bool, Any]], container: str) -> tuple[str, list[int], list[int]]:
+    """JSON Lines, or a JSON array one element a line; with the lines of the garbage and valid items."""
+    g_lines, v_lines = [], []
+    if container == "lines":
+        for n, (ok, _) in enumerate(items, 1):
+            (v_lines if ok else g_lines).append(n)
+        return "".join(dumps(v) + "\n" for _, v in items), g_lines, v_lines
+    lines = ["["]
+    for n, (ok, v) in enumerate(items):
+        lines.append(dumps(v) + ("," if n < len(items) - 1 else ""))
+        (v_lines if ok else g_lines).append(len(lines))
+    return "\n".join(lines + ["]"]) + "\n", g_lines, v_lines
+
+
 @st.composite
 def mixed_xapi(draw, min_bad: int = 0, first_valid: bool = False) -> Mixed:
     """Statements as an array, JSON Lines, or an LRS page; valid ones, voids, and garbage."""
@@ -702,16 +722,8 @@ def mixed_xapi(draw, min_bad: int = 0, first_valid: bool = False) -> Mixed:
         if draw(st.booleans()):
             text_ = json.dumps(json.loads(text_), indent=2, ensure_ascii=False)
             pretty = True
-    elif container == "lines":
-        text_ = "".join(dumps(v) + "\n" for _, v in items)
-        for n, (ok, _) in enumerate(items, 1):
-            (v_lines if ok else g_lines).append(n)
     else:
-        lines = ["["]
-        for n, (ok, v) in enumerate(items):
-            lines.append(dumps(v) + ("," if n < len(items) - 1 else ""))
-            (v_lines if ok else g_lines).append(len(lines))
-        text_ = "\n".join(lines + ["]"]) + "\n"
+        text_, g_lines, v_lines = lines_or_array(items, container)
     mixed = Mixed("xapi", text_, expected, len(bad), g_lines, v_lines, voids=[v["id"] for v in voids],
                   skips=outcomes.count("skipped"))
     if pretty:  # BUG 11, fixed: a pretty-printed page in a .jsonl file is read as JSON Lines
@@ -719,7 +731,236 @@ def mixed_xapi(draw, min_bad: int = 0, first_valid: bool = False) -> Mixed:
     return mixed
 
 
-MIXED = {"jsonl": mixed_jsonl, "csv": mixed_csv, "json": mixed_json, "xapi": mixed_xapi}
+# Caliper -------------------------------------------------------------------------------------
+
+CALIPER_CONTEXTS = ("http://purl.imsglobal.org/ctx/caliper/v1p1", "http://purl.imsglobal.org/ctx/caliper/v1p2")
+CALIPER_1_0 = ("http://purl.imsglobal.org/ctx/caliper/v1/Context", "http://purl.imsglobal.org/caliper/v1/",
+               "http://purl.imsglobal.org/vocab/caliper/v1/action#")
+CALIPER_KINDS = (("NavigationEvent", "NavigatedTo"), ("MediaEvent", "Paused"), ("ViewEvent", "Viewed"),
+                 ("AssessmentEvent", "Started"), ("SessionEvent", "LoggedIn"), ("GradeEvent", "Graded"))
+LMS = "https://lms.example.org/"
+iri_tail = st.from_regex(r"[a-z0-9-]{1,8}", fullmatch=True)
+
+
+@st.composite
+def valid_caliper_event(draw, eid: str, course: str, kind: tuple[str, str] | None = None) -> dict:
+    """A Caliper 1.1/1.2 event, or a 1.0 one (`@id`, `@type`, IRIs), naming its learner and course."""
+    name, action = kind or draw(st.sampled_from(CALIPER_KINDS))
+    old = draw(st.integers(0, 4)) == 0
+    id_, type_ = ("@id", "@type") if old else ("id", "type")
+
+    def entity(ident: str, kind_: str) -> dict:
+        return {id_: ident, type_: (CALIPER_1_0[1] + kind_) if old else kind_}
+
+    person = entity(LMS + "users/" + draw(iri_tail), "Person")
+    if draw(st.booleans()):
+        person["name"] = draw(text(0, 10))
+    thing = entity(course + "/items/" + draw(iri_tail), "Assessment" if name in ("AssessmentEvent", "GradeEvent")
+                   else "DigitalResource")
+    event = {"@context": CALIPER_1_0[0] if old else draw(st.sampled_from(CALIPER_CONTEXTS)),
+             **entity(eid, ("OutcomeEvent" if old else name) if name == "GradeEvent" else name),
+             "action": (CALIPER_1_0[2] + action) if old else action,
+             "actor": person if draw(st.booleans()) else person[id_],  # by id: the id is all we need of it
+             "eventTime": draw(iso_timestamp(False)), "object": thing}
+    target = thing
+    if name == "GradeEvent":  # the grader acts; the learner is the attempt's assignee (1.0: its actor)
+        event["actor"] = entity(LMS + "autograder", "SoftwareApplication")
+        target = event["object"] = {**entity(thing[id_] + "/attempts/1", "Attempt"),
+                                    ("actor" if old else "assignee"): person, "assignable": thing[id_]}
+        top = draw(st.integers(0, 100))
+        score = {"scoreGiven": draw(st.integers(0, top)), "maxScore": top}
+        if old:
+            event["generated"] = {**entity(thing[id_] + "/result", "Result"), "totalScore": score["scoreGiven"]}
+        else:
+            generated = {**entity(thing[id_] + "/score", "Score"), **score}
+            event["generated"] = {"score": generated} if draw(st.booleans()) else generated  # Open edX wraps it
+    course_entity = entity(course, draw(st.sampled_from(["CourseOffering", "CourseSection"])))
+    where = draw(st.sampled_from(["group", "isPartOf", "extensions"]))
+    if where == "group":
+        event["group"] = course_entity
+    elif where == "isPartOf":
+        target["isPartOf"] = course_entity
+    else:
+        target["extensions"] = {"isPartOf": course_entity}  # where Open edX puts it
+    if draw(st.booleans()):
+        event["session"] = {id_: LMS + "sessions/" + draw(iri_tail), type_: "Session"}
+    return event
+
+
+def _corrupt_caliper(draw, index: int, in_envelope: bool) -> tuple[Any, str]:
+    """A Caliper item that must be rejected or skipped: ('rejected' | 'skipped')."""
+    how = draw(st.sampled_from(["no-actor", "no-time", "no-action", "learner-no-id", "bad-time", "bad-score",
+                                "bad-id", "no-course", "not-event", "scalar"] + ([] if in_envelope else ["entity"])))
+    course = f"{LMS}courses/bad-{index}"
+    grade = how in ("bad-score", "learner-no-id") and draw(st.booleans())
+    event = draw(valid_caliper_event(f"urn:uuid:{uuid.UUID(int=10 ** 6 + index)}", course,
+                                     ("GradeEvent", "Graded") if how == "bad-score" or grade else None))
+    id_ = "@id" if "@id" in event else "id"
+    if how == "no-actor":
+        del event["actor"]
+    elif how == "no-time":
+        del event["eventTime"]
+    elif how == "no-action":
+        del event["action"]
+    elif how == "learner-no-id":
+        attempt = event["object"]
+        if "assignee" in attempt or "actor" in attempt:
+            attempt.pop("assignee", None)
+            attempt.pop("actor", None)
+        else:
+            event["actor"] = {"type": "Person", "name": "no id"}
+    elif how == "bad-time":
+        event["eventTime"] = draw(st.sampled_from(["soon", "2026-02-30T00:00:00Z", [0], {"a": 1}]))
+    elif how == "bad-score":  # above the maximum, negative, or not a number: never clamped
+        event["generated"] = {id_: "urn:x:score", "type": "Score", "maxScore": 4,
+                              "scoreGiven": draw(st.sampled_from([5, -1, "4", 4.5]))}
+    elif how == "bad-id":
+        event[id_] = draw(st.sampled_from([[], {}, 2.5, True]))
+    elif how == "no-course":
+        for holder in (event, event["object"]):
+            holder.pop("group", None)
+            holder.pop("isPartOf", None)
+            holder.pop("extensions", None)
+        return event, "skipped"
+    elif how == "not-event":
+        keys = text(0, 6).filter(lambda k: k not in ("id", "@id", "type", "@type", "action", "actor", "eventTime",
+                                                     "data", "sensor", "dataVersion", "sendTime"))
+        return draw(st.dictionaries(keys, json_value, max_size=3)), "skipped"
+    elif how == "entity":
+        return {"id": LMS + "users/x", "type": "Person"}, "skipped"
+    else:
+        return draw(garbage_scalar), "rejected"
+    return event, "rejected"
+
+
+@st.composite
+def mixed_caliper(draw, min_bad: int = 0, first_valid: bool = False) -> Mixed:
+    """Caliper events as JSON Lines, an array, or an envelope (compact or pretty); valid and garbage."""
+    container = draw(st.sampled_from(["lines", "array", "envelope"]))
+    ids = [f"urn:uuid:{u}" for u in draw(st.lists(st.uuids(), min_size=1, max_size=6, unique=True))]
+    valid = [draw(valid_caliper_event(eid, f"{LMS}courses/c{i}-" + draw(iri_tail))) for i, eid in enumerate(ids)]
+    bad, outcomes = [], []
+    for i in range(draw(st.integers(min_bad, 5))):
+        value, outcome = _corrupt_caliper(draw, i, container == "envelope")
+        bad.append(value)
+        outcomes.append(outcome)
+    items = _interleave(draw, valid, bad, first_valid=first_valid)
+    g_lines, v_lines = [], []
+    if container == "envelope":
+        envelope = {"sensor": LMS + "sensor", "sendTime": "2026-01-01T00:00:00.000Z",
+                    "dataVersion": CALIPER_CONTEXTS[1], "data": [v for _, v in items]}
+        text_ = json.dumps(envelope, ensure_ascii=False, indent=draw(st.sampled_from([None, 2])))
+    else:
+        text_, g_lines, v_lines = lines_or_array(items, container)
+    expected = [("event_id", eid) for eid in ids]
+    return Mixed("caliper", text_, expected, len(bad), g_lines, v_lines, skips=outcomes.count("skipped"))
+
+
+# Open edX tracking logs ----------------------------------------------------------------------
+
+EDX_PREFIX = "2026-03-02 09:00:00,000 INFO 7 [tracking] [user 41] [ip 10.0.4.17] logger.py:41 - "
+EDX_NAMES = ("play_video", "problem_check", "edx.grades.problem.submitted", "edx.course.grade.passed.first_time",
+             "edx.completion.block_completion.changed", "showanswer")
+
+
+@st.composite
+def valid_edx_event(draw, course: str) -> dict:
+    """One tracking-log event of a known user in a course, in the log's shape or event routing's."""
+    name = draw(st.one_of(st.sampled_from(EDX_NAMES), nonblank))
+    user = draw(st.one_of(st.integers(1, 10 ** 6), st.integers(1, 10 ** 6).map(str)))
+    context: dict[str, Any] = {"course_id": course, "org_id": "Acme", "path": "/event"}
+    data: Any = {}
+    how = draw(st.sampled_from(["context", "event", "username"]))
+    if how == "context":
+        context["user_id"] = user
+    elif how == "event":  # server events: the user in the event's data, none in the context
+        data["user_id"] = str(user)
+    source = draw(st.sampled_from(["server", "browser"]))
+    if name == "problem_check" and source == "server":
+        top = draw(st.integers(0, 10))
+        data.update({"problem_id": f"block-v1:Acme+{draw(iri_tail)}+type@problem", "grade": draw(st.integers(0, top)),
+                     "max_grade": top, "attempts": draw(st.integers(1, 9))})
+    elif name == "edx.grades.problem.submitted":
+        top = draw(st.integers(0, 10))
+        data.update({"problem_id": "p-" + draw(iri_tail), "weighted_earned": draw(st.integers(0, top)),
+                     "weighted_possible": top})
+    elif name == "edx.completion.block_completion.changed":
+        data.update({"block_id": "b-" + draw(iri_tail), "completion": draw(st.sampled_from([0.0, 0.5, 1.0, 1]))})
+    elif not data and draw(st.booleans()):
+        data = dumps({"id": draw(iri_tail), "currentTime": draw(st.integers(0, 900))})  # the browser's JSON text
+    event = {"name" if draw(st.booleans()) else "event_type": name, "context": context,
+             "username": draw(nonblank) if how == "username" else draw(st.sampled_from(["", "amara"])),
+             "session": draw(st.sampled_from(["", "6c1f3a0e9b8d"])), "event_source": source}
+    routed = draw(st.integers(0, 3)) == 0  # event routing's shape: `timestamp` and `data`
+    event["timestamp" if routed else "time"] = draw(iso_timestamp(False))
+    event["data" if routed else "event"] = data
+    return event
+
+
+def _corrupt_edx(draw, index: int) -> tuple[str, str]:
+    """A tracking-log line that must be rejected or skipped: (line, 'rejected' | 'skipped')."""
+    how = draw(st.sampled_from(["garbage", "scalar", "no-time", "bad-time", "no-name", "bad-grade",
+                                "anonymous", "no-course", "not-event"]))
+    if how == "garbage":
+        return draw(garbage_line), "rejected"
+    if how == "scalar":
+        return dumps(draw(garbage_scalar)).replace("{", "("), "rejected"
+    if how == "not-event":
+        return dumps(draw(st.dictionaries(text(0, 6).filter(lambda k: k not in ("name", "event_type")),
+                                          json_value, max_size=3))), "rejected"
+    event = draw(valid_edx_event(f"course-v1:Acme+bad+{index}"))
+    time_key = "time" if "time" in event else "timestamp"
+    name_key = "name" if "name" in event else "event_type"
+    outcome = "rejected"
+    if how == "no-time":
+        del event[time_key]
+    elif how == "bad-time":
+        event[time_key] = draw(st.sampled_from(["soon", "2026-02-30T00:00:00Z", [0], {"a": 1}]))
+    elif how == "no-name":
+        del event[name_key]
+    elif how == "bad-grade":  # above max_grade, negative, or not a number: never clamped
+        event.update({name_key: "problem_check", "event_source": "server"})
+        key = "event" if "event" in event else "data"
+        user = {"user_id": event[key]["user_id"]} if isinstance(event[key], dict) and "user_id" in event[key] else {}
+        event[key] = {**user, "problem_id": "p", "grade": draw(st.sampled_from([5, -1, "1"])), "max_grade": 4}
+    elif how == "anonymous":
+        event["context"].pop("user_id", None)
+        event["username"] = ""
+        payload = event.get("event", event.get("data"))
+        if isinstance(payload, dict):
+            payload.pop("user_id", None)
+        outcome = "skipped"
+    else:
+        event["context"]["course_id"] = ""
+        outcome = "skipped"
+    return dumps_any(event), outcome
+
+
+@st.composite
+def mixed_edx(draw, min_bad: int = 0, first_valid: bool = False) -> Mixed:
+    """A tracking log: lines with the logger prefix, without, or both; valid events and garbage."""
+    n_valid = draw(st.integers(1, 6))
+    courses = [f"course-v1:Acme+C{i}+" + draw(iri_tail) for i in range(n_valid)]
+    valid = [dumps(draw(valid_edx_event(c))) for c in courses]
+    bad, outcomes = [], []
+    for i in range(draw(st.integers(min_bad, 5))):
+        line, outcome = _corrupt_edx(draw, i)
+        bad.append(line)
+        outcomes.append(outcome)
+    prefix = draw(st.sampled_from(["none", "all", "some"]))
+    items = _interleave(draw, valid, bad, first_valid=first_valid)
+    lines, g_lines, v_lines = [], [], []
+    for n, (ok, line) in enumerate(items, 1):
+        with_prefix = prefix == "all" or (prefix == "some" and draw(st.booleans()))
+        lines.append((EDX_PREFIX if with_prefix else "") + line)
+        (v_lines if ok else g_lines).append(n)
+    mixed = Mixed("edx", "\n".join(lines) + "\n", [("module_id", c) for c in courses], len(bad), g_lines, v_lines,
+                  skips=outcomes.count("skipped"))
+    return mixed
+
+
+MIXED = {"jsonl": mixed_jsonl, "csv": mixed_csv, "json": mixed_json, "xapi": mixed_xapi,
+         "caliper": mixed_caliper, "edx": mixed_edx}
 
 
 @st.composite
@@ -732,7 +973,7 @@ def any_mixed(draw, min_bad: int = 0, formats=tuple(MIXED)) -> Mixed:
     """
     fmt = draw(st.sampled_from(formats))
     auto = draw(st.booleans())
-    mixed = draw(MIXED[fmt](min_bad, first_valid=auto and fmt in ("jsonl", "xapi")))
+    mixed = draw(MIXED[fmt](min_bad, first_valid=auto and fmt in ("jsonl", "xapi", "caliper", "edx")))
     mixed.auto = auto
     return mixed
 
@@ -751,12 +992,17 @@ def format_args(fmt: str, use_auto: bool) -> list[str]:
 
 JSONISH = ["{", "}", "[", "]", ",", ":", '"', '"learner_id"', '"module_id"', '"timestamp"', '"score"', '"events"',
            '"actor"', '"verb"', '"statements"', '"id"', '"object"', "1", "-2.5e3", "1e999", "null", "true", "NaN",
+           '"sensor"', '"data"', '"@context"', '"http://purl.imsglobal.org/ctx/caliper/v1p2"', '"eventTime"',
+           '"action"', '"event_type"', '"context"', '"course_id"', '"time"', "INFO [tracking] - ",
            '"a"', "\n", "\r\n", " ", "\\", "\\u00e9", "\xe9", "\u2028", "event_id,learner_id,module_id,timestamp\n"]
 
 
 @st.composite
 def random_bytes(draw) -> bytes:
-    how = draw(st.sampled_from(["binary", "jsonish", "text"]))
+    how = draw(st.sampled_from(["binary", "jsonish", "text", "gzip"]))
+    if how == "gzip":  # a gzip stream, whole or cut short, of JSON-ish text
+        packed = gzip.compress("".join(draw(st.lists(st.sampled_from(JSONISH), max_size=40))).encode())
+        return packed[:draw(st.integers(0, len(packed)))] if draw(st.booleans()) else packed
     if how == "binary":
         body = draw(st.binary(max_size=200))
     elif how == "jsonish":
@@ -774,8 +1020,8 @@ def random_bytes(draw) -> bytes:
 
 
 @settings(max_examples=examples(60), **PROPS)
-@given(data=random_bytes(), fmt=st.sampled_from(["auto", "jsonl", "csv", "json", "xapi"]),
-       suffix=st.sampled_from([".jsonl", ".csv", ".json", ".txt", ".ndjson", ""]))
+@given(data=random_bytes(), fmt=st.sampled_from(("auto",) + READERS),
+       suffix=st.sampled_from([".jsonl", ".csv", ".json", ".txt", ".ndjson", "", ".log", ".jsonl.gz"]))
 @example(data=b"", fmt="auto", suffix=".jsonl")
 @example(data=b"\n \t\n", fmt="csv", suffix=".csv")
 @example(data=b"\x00\x01binary", fmt="auto", suffix=".json")
@@ -787,14 +1033,14 @@ def test_random_bytes_never_crash_any_reader(data, fmt, suffix):
         path.write_bytes(data)
         f = do_import(tmp / "store.db", path, *format_args(fmt, fmt == "auto"), expect=(0, 1, 3))
         if f is not None:
-            assert f["format"] in ("jsonl", "csv", "json", "xapi")
+            assert f["format"] in READERS
             if fmt != "auto":
                 assert f["format"] == fmt
             assert len(stored_event_ids(tmp / "store.db")) == f["inserted"] or f["format"] == "xapi"
 
 
 @settings(max_examples=examples(12), **PROPS)
-@given(fmt=st.sampled_from(["auto", "jsonl", "csv", "json", "xapi"]), after_sniff=st.booleans(),
+@given(fmt=st.sampled_from(("auto",) + READERS), after_sniff=st.booleans(),
        bad=st.sampled_from([b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\x80"]))
 def test_a_bad_byte_anywhere_is_a_one_line_error_and_keeps_nothing(fmt, after_sniff, bad):
     """A wrong encoding is a one-line error naming the file, even past the first 64 KiB; the
@@ -808,8 +1054,14 @@ def test_a_bad_byte_anywhere_is_a_one_line_error_and_keeps_nothing(fmt, after_sn
         if fmt == "xapi":
             row = {"actor": {"mbox": "mailto:a@example.org"}, "verb": {"id": ADL + "answered"},
                    "object": {"id": ACTIVITIES + "m"}, "timestamp": "2026-01-01T00:00:00Z"}
-        rows = [dumps({**row, "id" if fmt == "xapi" else "event_id": str(uuid.UUID(int=i))})
-                for i in range(700 if after_sniff else 3)]
+        elif fmt == "caliper":
+            row = {"@context": CALIPER_CONTEXTS[1], "type": "ViewEvent", "action": "Viewed",
+                   "actor": LMS + "users/a", "object": {"id": LMS + "p", "type": "Page", "isPartOf": {
+                       "id": LMS + "courses/m", "type": "CourseOffering"}}, "eventTime": "2026-01-01T00:00:00Z"}
+        elif fmt == "edx":
+            row = {"name": "play_video", "context": {"course_id": "m", "user_id": 1}, "time": "2026-01-01T00:00:00Z"}
+        key = {"xapi": "id", "caliper": "id", "edx": "session"}.get(fmt, "event_id")
+        rows = [dumps({**row, key: str(uuid.UUID(int=i))}) for i in range(700 if after_sniff else 3)]
         if fmt == "json":
             head, tail = "[\n" + ",\n".join(rows[:-1]) + ",\n", rows[-1] + "\n]\n"
         else:
@@ -817,7 +1069,7 @@ def test_a_bad_byte_anywhere_is_a_one_line_error_and_keeps_nothing(fmt, after_sn
     if after_sniff:
         assert len(head.encode()) > 64 * 1024
     with workdir() as tmp:
-        path = tmp / {"csv": "x.csv", "json": "x.json"}.get(fmt, "x.jsonl")
+        path = tmp / {"csv": "x.csv", "json": "x.json", "edx": "x.log"}.get(fmt, "x.jsonl")
         # the bad byte sits inside the last row, after every complete row before it
         path.write_bytes(head.encode() + tail[:5].encode() + bad + tail[5:].encode())
         db = tmp / "store.db"
@@ -828,8 +1080,8 @@ def test_a_bad_byte_anywhere_is_a_one_line_error_and_keeps_nothing(fmt, after_sn
 
 
 @settings(max_examples=examples(10), **PROPS)
-@given(fmt=st.sampled_from(["auto", "jsonl", "csv", "json", "xapi"]),
-       blank=st.text(" \t\r\n", min_size=0, max_size=5), suffix=st.sampled_from([".jsonl", ".csv", ".json"]))
+@given(fmt=st.sampled_from(("auto",) + READERS),
+       blank=st.text(" \t\r\n", min_size=0, max_size=5), suffix=st.sampled_from([".jsonl", ".csv", ".json", ".log"]))
 def test_an_empty_file_is_a_one_line_error(fmt, blank, suffix):
     with workdir() as tmp:
         path = write(tmp / f"empty{suffix}", blank)
@@ -880,11 +1132,57 @@ def random_statement(draw) -> Any:
     return out
 
 
+def _random_entity(draw, keys: tuple[str, ...]) -> Any:
+    """An entity-shaped dict with random values where values go, a string id, or anything."""
+    shaped = st.fixed_dictionaries({}, optional={k: st.one_of(field_value, odd_value) for k in keys})
+    return draw(st.one_of(shaped, field_value, odd_value))
+
+
+@st.composite
+def random_caliper_event(draw) -> Any:
+    """Caliper-shaped, with random values wherever one can go (entities nested one level)."""
+    entity = ("id", "@id", "type", "@type", "name", "isPartOf", "assignee", "assignable", "actor", "extensions",
+              "scoreGiven", "maxScore", "score", "duration", "subOrganizationOf")
+    out = {"@context": draw(st.one_of(st.sampled_from(CALIPER_CONTEXTS), field_value))}
+    for key in ("id", "@id", "type", "@type", "action", "eventTime", "session"):
+        if draw(st.integers(0, 3)):
+            out[key] = draw(st.one_of(st.sampled_from([k for k, _ in CALIPER_KINDS] + [a for _, a in CALIPER_KINDS]),
+                                      field_value, odd_value))
+    for key in ("actor", "object", "generated", "group"):
+        if draw(st.integers(0, 3)):
+            out[key] = _random_entity(draw, entity)
+    return out if draw(st.integers(0, 8)) else draw(odd_value)
+
+
+@st.composite
+def random_edx_event(draw) -> Any:
+    """Tracking-log-shaped, with random values wherever one can go."""
+    out = {}
+    for key in ("name", "event_type", "time", "timestamp", "username", "session", "event_source"):
+        if draw(st.integers(0, 3)):
+            out[key] = draw(st.one_of(st.sampled_from(EDX_NAMES), field_value, odd_value))
+    for key in ("context", "event", "data"):
+        if draw(st.integers(0, 3)):
+            out[key] = _random_entity(draw, ("course_id", "user_id", "username", "session", "problem_id", "grade",
+                                              "max_grade", "weighted_earned", "weighted_possible", "completion",
+                                              "block_id", "module", "event_source"))
+    return out if draw(st.integers(0, 8)) else draw(odd_value)
+
+
 @st.composite
 def random_fields_file(draw) -> tuple[str, str, str]:
     """(format, suffix, text) of a file whose rows hold random values."""
-    fmt = draw(st.sampled_from(["jsonl", "csv", "json", "xapi"]))
-    if fmt == "csv":
+    fmt = draw(st.sampled_from(READERS))
+    if fmt == "caliper":
+        items = draw(st.lists(random_caliper_event(), min_size=1, max_size=6))
+        container = draw(st.sampled_from(["array", "lines", "envelope"]))
+        if container == "envelope":
+            return fmt, ".json", dumps_any({"sensor": LMS + "s", "dataVersion": CALIPER_CONTEXTS[0], "data": items})
+    elif fmt == "edx":
+        items = draw(st.lists(random_edx_event(), min_size=1, max_size=6))
+        prefix = draw(st.sampled_from(["", EDX_PREFIX]))
+        return fmt, ".log", "".join(prefix + dumps_any(i) + "\n" for i in items)
+    elif fmt == "csv":
         header = draw(st.lists(st.one_of(ANY_KEY, text(0, 6)), min_size=1, max_size=10))
         rows = draw(st.lists(st.lists(st.one_of(text(0, 10), valid_timestamp(True), scores.map(str)),
                                       min_size=0, max_size=len(header) + 2), max_size=6))
@@ -892,7 +1190,7 @@ def random_fields_file(draw) -> tuple[str, str, str]:
     if fmt == "xapi":
         items = draw(st.lists(random_statement(), min_size=1, max_size=6))
         container = draw(st.sampled_from(["array", "lines", "lrs"]))
-    else:
+    elif fmt != "caliper":
         items = draw(st.lists(st.one_of(random_row, random_row, random_seed, odd_value) if fmt == "json"
                               else st.one_of(random_row, random_row, odd_value), min_size=1, max_size=6))
         container = "array" if fmt == "json" else "lines"
@@ -930,13 +1228,13 @@ def check_mixed(db: Path, path: Path, mixed: Mixed, f: dict) -> None:
         assert query(db, "SELECT count(*) FROM voids WHERE event_id = ?", (void,))[0][0] == 1, void
     assert f["rejected"] + f["skipped"] == mixed.garbage, f
     assert f["inserted"] + f["duplicates"] == len(mixed.expected) + len(mixed.voids), f
-    if mixed.fmt == "xapi":
+    if mixed.fmt in PLATFORM_FORMATS + ("json",):
         assert f["skipped"] == mixed.skips, f
     elif mixed.fmt in ("jsonl", "csv"):
         assert f["skipped"] == 0, f
     reject_lines = {entry["line"] for entry in rejects_of(path)}
     assert not reject_lines & set(mixed.valid_lines), (reject_lines, mixed.valid_lines)
-    if mixed.fmt in ("xapi", "json"):  # (skipped garbage is not written out)
+    if mixed.fmt in PLATFORM_FORMATS + ("json",):  # (skipped garbage is not written out)
         assert reject_lines <= set(mixed.garbage_lines) or not mixed.garbage_lines, (reject_lines, mixed.garbage_lines)
     else:
         assert reject_lines == set(mixed.garbage_lines) or not mixed.garbage_lines, (reject_lines, mixed.garbage_lines)
@@ -973,6 +1271,26 @@ def test_importing_the_same_file_twice_adds_nothing(mixed):
         assert len(now["imports"]) == len(after_first["imports"]) + 1
 
 
+@settings(max_examples=examples(12), **PROPS)
+@given(mixed=any_mixed(), cut=st.booleans(), data=st.data())
+def test_a_gzipped_file_gives_the_same_rows_and_a_cut_one_keeps_nothing(mixed, cut, data):
+    with workdir() as tmp:
+        plain = write_mixed(tmp, mixed, data.draw(st.sampled_from(mixed.suffixes)), bom=False)
+        packed = tmp / (plain.name + ".gz")
+        body = gzip.compress(plain.read_bytes())
+        db = tmp / "store.db"
+        if cut:  # anywhere after the magic number, the trailer included: a one-line error, nothing kept
+            packed.write_bytes(body[:data.draw(st.integers(2, len(body) - 1))])
+            before = snapshot(db)
+            assert do_import(db, packed, *format_args(mixed.fmt, mixed.auto), expect=(1,)) is None
+            assert snapshot(db) == before
+            return
+        packed.write_bytes(body)
+        f = do_import(db, packed, *format_args(mixed.fmt, mixed.auto), "--no-recompute")
+        assert f["format"] == mixed.fmt
+        check_mixed(db, packed, mixed, f)
+
+
 # --------------------------------------------------------------------------------------------
 # P4: --strict and --dry-run leave the store as it was
 # --------------------------------------------------------------------------------------------
@@ -980,8 +1298,8 @@ def test_importing_the_same_file_twice_adds_nothing(mixed):
 @settings(max_examples=examples(14), **PROPS)
 @given(base=any_mixed(), mixed=any_mixed(min_bad=1))
 def test_strict_with_a_rejected_row_keeps_nothing(base, mixed):
-    # only garbage that is rejected (an xAPI file's garbage may all be skipped)
-    assume(mixed.fmt != "xapi" or mixed.garbage > mixed.skips)
+    # only garbage that is rejected (an xAPI, Caliper, Open edX or JSON file's garbage may all be skipped)
+    assume(mixed.garbage > mixed.skips)
     with workdir() as tmp:
         db = tmp / "store.db"
         do_import(db, write_mixed(tmp, base, SUFFIXES[base.fmt][0], bom=False, name="base"), "--format", base.fmt)

@@ -190,7 +190,7 @@ def test_dry_run_writes_eml_files_and_sends_nothing(cli, roster, smtp, tmp_path,
     assert sorted(p["To"].addresses[0].addr_spec for p in parsed) == sorted(ADDRESSES.values())
     assert all(len(list(p.iter_attachments())) == 1 for p in parsed)
     assert cli("report", "--week", "--all", "--email", "--dry-run", code=2).stderr.startswith(
-        "Error: a dry run writes each message as a .eml file: give --out DIR")
+        "Error: --dry-run with --email writes each message as a .eml file: give --out DIR")
     assert cli("report", "--week", "--all", "--dry-run", "--out", out, code=2).stderr.startswith(
         "Error: --dry-run applies to --email")
     assert cli("report", "--week", "--all", "--email", "--format", "md", code=2).stderr.startswith(
@@ -269,11 +269,12 @@ def test_reports_rendered_in_worker_processes_arrive_the_same(roster, smtp, tmp_
     from progress_cli.render.report_email import ReportEmail
     from progress_cli.reports.periods import LAST
     from progress_cli.services.mailing import deliver_reports
+    from progress_cli.services.output_files import report_name
     from progress_cli.services.reports import plan_reports
 
     run = plan_reports(os.environ["PROGRESS_DB"], tz=ZoneInfo("UTC"), kind="week", value=LAST, as_of=None,
                        learner_id=None)
-    outcome = deliver_reports(run, render=ReportEmail(), config=smtp_config(), jobs=2)
+    outcome = deliver_reports(run, render=ReportEmail(file_name=report_name), config=smtp_config(), jobs=2)
     assert (outcome.sent, outcome.already_sent, outcome.failed, outcome.no_address) == (5, 0, 0, 1)
     assert sorted(m.rcpt_tos[0] for m in smtp.messages()) == sorted(ADDRESSES.values())
     pdfs = tmp_path / "pdfs"

@@ -53,7 +53,7 @@ def event_files(pg_server, tmp_path_factory) -> dict[str, Path]:
 def env(pg_url, tmp_path, monkeypatch) -> dict[str, str]:
     """The environment of the child processes (and of this one): the test's fresh database."""
     monkeypatch.setenv("PROGRESS_DB", pg_url)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # where a URL store's keys live
+    monkeypatch.setenv("PROGRESS_DATA_DIR", str(tmp_path / "data"))  # where a URL store's keys live
     monkeypatch.setenv("NO_COLOR", "1")
     return dict(os.environ)
 

@@ -25,7 +25,7 @@ def stores(pg_server, tmp_path_factory) -> dict[str, str]:
     target = pg_server.create_database()
     cli = Cli()
     with pytest.MonkeyPatch.context() as patch:  # the keys of a URL store go to the user data dir
-        patch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+        patch.setenv("PROGRESS_DATA_DIR", str(tmp_path / "data"))
         patch.setenv("PROGRESS_TZ", "UTC")
         original = str(tmp_path / "original.db")
         cli("--db", original, "init", "--catalog", SAMPLE / "catalog.toml")
@@ -43,7 +43,7 @@ def stores(pg_server, tmp_path_factory) -> dict[str, str]:
 @pytest.fixture(autouse=True)
 def _user_data_dir(stores, monkeypatch):
     """Every test reads the keys where the fixture's copies put them."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(Path(stores["sqlite"]).parent / "config"))
+    monkeypatch.setenv("PROGRESS_DATA_DIR", str(Path(stores["sqlite"]).parent / "data"))
 
 
 def _same(outputs: dict[str, object], what: str) -> None:

@@ -1,20 +1,23 @@
 """`progress report`: the report object, its Markdown, terminal and JSON renderings, files
 per learner, and the DESIGN spellings of --week / --month. (PDF: test_report_pdf.py.)"""
 
+import datetime as dt
 import json
+import statistics
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from progress_cli.cli import app
+from tests import by_hand
 from tests.conftest import SAMPLE
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
 AS_OF = ("--as-of", "2026-11-27")
 LEARNERS = ["alice", "athena", "bob", "dmitry", "frank", "jose", "kenji", "lukas", "mia", "priya", "sam", "zoe"]
 REPORT_KEYS = {"learner", "period", "as_of", "summary", "time", "modules", "achievements", "milestones",
-               "improvements", "challenges", "recommendations", "next_goals", "labels", "charts"}
+               "improvements", "challenges", "recommendations", "forecast", "next_goals", "labels", "charts"}
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +47,74 @@ def _report(cli, *args):
     return cli.json("report", *args, *AS_OF)
 
 
+# What the reports must say, computed by hand (tests/by_hand.py) --------------------------------
+
+# label -> (unit, first day, last day, first and last day of the previous period)
+PERIODS = {
+    "2026-W47": ("week", dt.date(2026, 11, 16), dt.date(2026, 11, 22), dt.date(2026, 11, 9), dt.date(2026, 11, 15)),
+    "2026-10": ("month", dt.date(2026, 10, 1), dt.date(2026, 10, 31), dt.date(2026, 9, 1), dt.date(2026, 9, 30)),
+}
+
+
+def end_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.max, tzinfo=dt.timezone.utc)
+
+
+def before(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.timezone.utc) - dt.timedelta(microseconds=1)
+
+
+def _signed(x: float) -> str:
+    return "0.0" if round(x, 1) == 0 else f"{x:+.1f}"
+
+
+def expected_summary(learner: str, label: str) -> dict[str, str]:
+    """The summary's figures as the report displays them (rounded for display only)."""
+    unit, first, last, prev_first, prev_last = PERIODS[label]
+    p = by_hand.period(learner, first, last)
+    progress_then, progress_now = by_hand.completion(learner, before(first)), by_hand.completion(learner, end_of(last))
+    goal = by_hand.catalog()["weekly_goal_minutes"] * ((last - first).days + 1) / 7
+    texts = {
+        "progress": f"{progress_now:.0f}% ({_signed(progress_now - progress_then)} pts this {unit})",
+        "practice": f"{p['minutes']:.0f} min on {p['active_days']} active days, {p['sessions']} sessions",
+        "attempts": "0, average score —",
+        "tasks": str(len(by_hand.completed_tasks(learner, end_of(last)) - by_hand.completed_tasks(learner, before(first)))),
+        "streak": f"{by_hand.streak(learner, last)} days",
+        "goal": f"{p['minutes']:.0f} of {goal:.0f} minutes ({p['minutes'] / goal:.0%} of the goal",
+    }
+    if p["attempts"]:
+        mean = by_hand.mean_score(learner, first, last)
+        change = mean - by_hand.mean_score(learner, prev_first, prev_last)
+        texts["attempts"] = f"{p['attempts']}, average score {mean:.1f} ({change:+.1f} vs the previous {unit})"
+    return texts
+
+
+def expected_skill_moves(learner: str, label: str) -> tuple[list[str], list[str]]:
+    """Improvements and challenges: up to 3 skills whose current level rose (fell) most over the
+    period, by at least 0.1, practised before it began; as the report lists them."""
+    _, first, last, _, _ = PERIODS[label]
+    moves = []
+    for skill, name in by_hand.skill_names().items():
+        start, end = by_hand.skill_level(learner, skill, before(first)), by_hand.skill_level(learner, skill, end_of(last))
+        if start is not None and abs(end - start) >= 0.1:
+            moves.append((end - start, f"{name}: {start:.1f} → {end:.1f} ({end - start:+.1f})"))
+    ups = [text for change, text in sorted(moves, reverse=True) if change > 0][:3]
+    downs = [text for change, text in sorted(moves) if change < 0][:3]
+    return ups, downs
+
+
+def expected_modules(learner: str, label: str) -> dict[str, str]:
+    """Per module practised in the period: its title -> "attempts | average score | minutes"."""
+    _, first, last, _, _ = PERIODS[label]
+    out = {}
+    for module in by_hand.catalog()["modules"]:
+        scores = by_hand.module_attempts(learner, module["id"], first, last)
+        if scores:
+            minutes = by_hand.module_minutes(learner, module["id"], first, last)
+            out[module["title"]] = f"| {len(scores)} | {statistics.fmean(scores):.1f} | {minutes:.0f} min |"
+    return out
+
+
 # The report object -------------------------------------------------------------------------
 
 
@@ -55,11 +126,22 @@ def test_report_json_shape_and_figures(cli, sample):
                            "days": 7, "complete": True}
     assert r["as_of"] == "2026-11-22T23:59:59.999999+00:00"
     s = r["summary"]
-    assert (s["total_progress"], s["progress_change"], s["streak_days"]) == (100.0, 0.0, 84)
-    assert (s["sessions"], s["attempts"], s["active_days"]) == (6, 41, 6)
-    assert s["practice_minutes"] == pytest.approx(154.3666667)
-    assert r["time"]["goal_minutes"] == 150 and r["time"]["goal_progress"] == pytest.approx(154.3666667 / 150)
+    first, last = PERIODS["2026-W47"][1:3]
+    hand = by_hand.period("zoe", first, last)
+    progress = by_hand.completion("zoe", end_of(last))
+    assert (s["total_progress"], s["progress_change"], s["streak_days"]) == (
+        pytest.approx(progress), pytest.approx(progress - by_hand.completion("zoe", before(first))),
+        by_hand.streak("zoe", last))
+    assert (s["sessions"], s["attempts"], s["active_days"]) == (hand["sessions"], hand["attempts"], hand["active_days"])
+    assert s["average_score"] == pytest.approx(by_hand.mean_score("zoe", first, last))
+    assert s["practice_minutes"] == pytest.approx(hand["minutes"])
+    assert r["time"]["goal_minutes"] == 150 and r["time"]["goal_progress"] == pytest.approx(hand["minutes"] / 150)
     assert [m["module_id"] for m in r["modules"]] == ["safety", "equipment", "emergency"]
+    for m in r["modules"]:
+        scores = by_hand.module_attempts("zoe", m["module_id"], first, last)
+        assert (m["attempts"], m["average_score"], m["minutes"]) == (
+            len(scores), pytest.approx(statistics.fmean(scores)),
+            pytest.approx(by_hand.module_minutes("zoe", m["module_id"], first, last)))
     assert sum(m["attempts"] for m in r["modules"]) == s["attempts"]
     assert r["achievements"] == [] and r["milestones"] == []
     assert all(c["change"] > 0 for c in r["improvements"]) and all(c["change"] < 0 for c in r["challenges"])
@@ -188,13 +270,40 @@ def test_nothing_to_report_in_an_empty_store(cli):
 # Markdown ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args, expected", [
-    (("--week", "--learner", "zoe"), "report-zoe-2026-W47.md"),
-    (("--month", "2026-10", "--learner", "dmitry"), "report-dmitry-2026-10.md"),
-    (("--week", "2026-W47", "--learner", "lukas"), "report-lukas-2026-W47.md"),
-])
-def test_markdown_matches_the_expected_file(cli, sample, args, expected):
-    """Update deliberately: regenerate with the same command, then read the diff."""
+MARKDOWN = [(("--week", "--learner", "zoe"), "zoe", "2026-W47", "report-zoe-2026-W47.md"),
+            (("--month", "2026-10", "--learner", "dmitry"), "dmitry", "2026-10", "report-dmitry-2026-10.md"),
+            (("--week", "2026-W47", "--learner", "lukas"), "lukas", "2026-W47", "report-lukas-2026-W47.md")]
+
+
+@pytest.mark.parametrize("args, learner, label, expected", MARKDOWN)
+def test_markdown_key_figures_are_those_computed_by_hand(cli, sample, args, learner, label, expected):
+    md = cli("report", *args, "--format", "md", *AS_OF).stdout
+    figures = expected_summary(learner, label)
+    for row, key in (("Overall progress", "progress"), ("Practice", "practice"), ("Attempts", "attempts"),
+                     ("Tasks completed", "tasks"), ("Streak", "streak")):
+        assert f"| {row} | {figures[key]} |" in md, row
+    assert f"\n{figures['goal']}" in md
+    rows = {line.split(" | ")[0][2:]: line for line in md.splitlines() if line.startswith("| ")}
+    modules = expected_modules(learner, label)
+    for title, cells in modules.items():
+        assert cells in rows[title], title
+    if not modules:
+        assert "## Modules progressed\n\nNone this" in md
+    ups, downs = expected_skill_moves(learner, label)
+    assert _section(md, "Improvements") == ([f"- {t}" for t in ups] or [f"None this {PERIODS[label][0]}."])
+    assert _section(md, "Challenges") == ([f"- {t}" for t in downs] or [f"None this {PERIODS[label][0]}."])
+
+
+def _section(md: str, heading: str) -> list[str]:
+    body = md.split(f"## {heading}\n\n", 1)[1].split("\n\n## ", 1)[0]
+    return body.strip().splitlines()
+
+
+@pytest.mark.parametrize("args, learner, label, expected", MARKDOWN)
+def test_markdown_snapshot_matches_the_expected_file(cli, sample, args, learner, label, expected):
+    """SNAPSHOT, not proof: tests/expected holds the program's own output, regenerated on purpose
+    when the rendering changes (run the same command, then read the diff). It pins the layout,
+    charts and wording; the figures in it are proven by the test above, from the raw events."""
     got = cli("report", *args, "--format", "md", *AS_OF).stdout
     assert got == (EXPECTED / expected).read_text(encoding="utf-8")
 
@@ -228,15 +337,25 @@ def test_terminal_report_shows_the_figures(sample):
     assert result.exit_code == 0
     out = result.stdout
     assert max(len(line) for line in out.splitlines()) <= 100
-    for text in ("Weekly report 2026-W47", "Zoë Ñúñez-Ølsen (zoe)", "16–22 Nov 2026", "100% (0.0 pts this week)",
-                 "154 min on 6 active days, 6 sessions", "41, average score 93.8 (+0.2 vs the previous week)",
-                 "84 days", "154 of 150 minutes (103% of the goal): goal met", "Workplace safety",
-                 "Machine operation: 93.9 → 94.9 (+0.9)", "Evacuation and fire response: 93.8 → 93.5 (-0.3)",
-                 "Defect detection: one of your weakest skills (mastery 18) (~30 min)",
-                 "☐ Practise at least 150 minutes next week", "target: 0 at the first activity (2026-08-30) to 100 "
-                 "on 2026-12-04", "· 0  ░ 1-14  ▒ 15-29  ▓ 30-59  █ 60+  minutes of practice",
-                 "586 scored attempts"):
+    for text in ("Weekly report 2026-W47", "Zoë Ñúñez-Ølsen (zoe)", "16–22 Nov 2026", "Workplace safety",
+                 "· 0  ░ 1-14  ▒ 15-29  ▓ 30-59  █ 60+  minutes of practice"):
         assert text in out, text
+    for text in zoe_week_figures():
+        assert text in out, text
+
+
+def zoe_week_figures() -> list[str]:
+    """What zoe's report of 2026-W47 must show in any medium, each figure computed by hand."""
+    last = PERIODS["2026-W47"][2]
+    summary = expected_summary("zoe", "2026-W47")
+    ups, downs = expected_skill_moves("zoe", "2026-W47")
+    goal = by_hand.catalog()["weekly_goal_minutes"]
+    weak = [f"{by_hand.skill_names()[skill]}: one of your weakest skills (mastery {m:.0f})"
+            for skill, m in by_hand.weaknesses("zoe", end_of(last))]
+    return [summary["progress"], summary["practice"], summary["attempts"], summary["streak"],
+            summary["goal"] + "): goal met", *ups, *downs, *weak, f"Practise at least {goal} minutes next week",
+            f"target: 0 at the first activity ({by_hand.first_activity('zoe')}) to 100 on {by_hand.target_date()}",
+            f"{len(by_hand.attempts('zoe', dt.date.min, last))} scored attempts"]
 
 
 def test_terminal_report_for_every_learner(cli, sample):

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from progress_cli.render.report_text import SECTIONS
 from tests.test_report_cli import AS_OF, LEARNERS, font_cache, sample, sample_db  # noqa: F401 (fixtures)
+from tests.test_report_cli import zoe_week_figures
 
 HEADINGS = list(SECTIONS.values())
 
@@ -50,12 +51,8 @@ def test_pdf_text_has_the_name_period_headings_and_figures(cli, sample, tmp_path
 
 
 def test_zoe_figures_in_the_pdf(cli, sample, tmp_path):
-    text = _text(_pdf(cli, tmp_path, "zoe", "--week"))
-    for figure in ("100% (0.0 pts this week)", "154 min on 6 active days, 6 sessions",
-                   "41, average score 93.8 (+0.2 vs the previous week)", "84 days",
-                   "154 of 150 minutes (103% of the goal): goal met", "Machine operation: 93.9 → 94.9 (+0.9)",
-                   "Practise at least 150 minutes next week", "minutes of practice",
-                   "586 scored attempts"):
+    text = " ".join(_text(_pdf(cli, tmp_path, "zoe", "--week")).split())  # a long line may wrap
+    for figure in [*zoe_week_figures(), "minutes of practice"]:  # computed by hand from the events
         assert figure in text, figure
 
 

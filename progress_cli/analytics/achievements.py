@@ -17,6 +17,7 @@ import pandas as pd
 
 from progress_cli.analytics import _groups as g
 from progress_cli.analytics import rules
+from progress_cli.analytics.aggregates import streaks, weekly
 from progress_cli.analytics.metrics import CUMULATIVE, Timeline, readiness_ordinal
 from progress_cli.analytics.prepare import Prepared
 from progress_cli.catalog import Achievement, Requirement
@@ -128,8 +129,6 @@ def _days_needed(req: Requirement, now, then, required) -> np.ndarray:
 def _with_current_values(prepared: Prepared, achievements, current: dict) -> dict:
     """Add today's streak and weekly-goal run when a requirement reads them and the caller
     did not pass them (`current_overrides` does, from frames it already has)."""
-    from progress_cli.analytics.aggregates import streaks, weekly
-
     used = {r.metric for a in achievements for r in a.requirements}
     if "streak_days" in used and "streak_days" not in current:
         current["streak_days"] = streaks(prepared)["streak_days"].to_numpy()

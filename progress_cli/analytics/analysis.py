@@ -32,11 +32,12 @@ class Analysis:
     streaks: pd.DataFrame
 
 
-def analyze(events: pd.DataFrame, catalog: Catalog, tz: str, as_of: dt.datetime) -> Analysis:
+def analyze(events: pd.DataFrame, catalog: Catalog, tz: str, as_of: dt.datetime, *, light: bool = False) -> Analysis:
     """Run every analytics function once, sharing the intermediate frames.
 
     `overall` is `overall_progress(...)` with the `streak_days` of `streaks(...)` added, the
-    shape of the `overall` object of `status --json`.
+    shape of the `overall` object of `status --json`. `light` leaves out what team reports
+    do not read (module_skills, sessions, weekly and monthly are empty frames): a third less work.
     """
     prepared = prepare_events(events, catalog, tz, as_of)
     tasks = task_status(prepared)
@@ -46,16 +47,17 @@ def analyze(events: pd.DataFrame, catalog: Catalog, tz: str, as_of: dt.datetime)
     streak = streaks(prepared, days)
     overall = overall_progress(prepared, modules, skills)
     overall["streak_days"] = streak["streak_days"].to_numpy()  # both are one row per learner, same order
+    empty = pd.DataFrame()
     return Analysis(
         prepared=prepared,
         tasks=tasks,
         skills=skills,
-        module_skills=skill_progress(prepared, by_module=True),
+        module_skills=empty if light else skill_progress(prepared, by_module=True),
         modules=modules,
         overall=overall,
-        sessions=session_summary(prepared),
+        sessions=empty if light else session_summary(prepared),
         daily=days,
-        weekly=weekly(prepared, days),
-        monthly=monthly(prepared, days, tasks),
+        weekly=empty if light else weekly(prepared, days),
+        monthly=empty if light else monthly(prepared, days, tasks),
         streaks=streak,
     )

@@ -4,7 +4,8 @@ n is the attempt number (1 for the first). a is the level the learner tends to, 
 below it the first attempt starts, c how fast the gap closes. The fit is least squares with
 bounds (scipy.optimize.curve_fit, method "trf"), from a few starting points, keeping the
 best. Fewer than 8 attempts give no fit ("not enough data"): a power law through a handful
-of noisy scores says nothing.
+of noisy scores says nothing. A fit with R² under 0.2 is reported, but called "no clear
+trend" (`clear_trend` False): the scores barely follow it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 MIN_ATTEMPTS = 8
+MIN_R2 = 0.2  # below this the curve explains too little of the scores to be called a trend
 # a: the asymptote, a score; b: first-attempt gap (negative for a learner who gets worse);
 # c: the rate. a - b is the level at n = 1, which must be a score too (checked by the bounds
 # on a and b together with the data; a fit outside 0..100 would not be a learning curve).
@@ -49,20 +51,34 @@ class CurveFit:
     def predict(self, n) -> np.ndarray:
         return power_curve(np.asarray(n, dtype=float), self.a, self.b, self.c)
 
+    @property
+    def clear_trend(self) -> bool | None:
+        """Does the curve explain enough of the scores (R² >= 0.2) to be called a trend?
+        None without a fit."""
+        return None if not self.ok else bool(round(self.r2, 9) >= MIN_R2)
+
     def formula(self) -> str:
         """'score = 90.0 - 40.0 n^-0.70' (the sign follows b)."""
         sign = "-" if self.b >= 0 else "+"
         return f"score = {self.a:.1f} {sign} {abs(self.b):.1f} n^-{self.c:.2f}"
 
+    def describe(self) -> str:
+        """The curve in words: its formula and R², or "no clear trend" when R² < 0.2."""
+        if not self.ok:
+            return f"no curve: {self.reason}"
+        if not self.clear_trend:
+            return f"no clear trend (R² {self.r2:.2f}, under {MIN_R2:g}; {self.attempts} attempts)"
+        return f"{self.formula()} (R² {self.r2:.2f}, {self.attempts} attempts)"
+
     def as_dict(self) -> dict:
-        """The JSON object: {"a", "b", "c", "r2", "attempts", "residual_sd", "reason"}."""
-        return {"a": self.a, "b": self.b, "c": self.c, "r2": self.r2, "attempts": self.attempts,
-                "residual_sd": self.residual_sd, "reason": self.reason}
+        """The JSON object: {"a", "b", "c", "r2", "clear_trend", "attempts", "residual_sd", "reason"}."""
+        return {"a": self.a, "b": self.b, "c": self.c, "r2": self.r2, "clear_trend": self.clear_trend,
+                "attempts": self.attempts, "residual_sd": self.residual_sd, "reason": self.reason}
 
 
 def fit_curve(scores) -> CurveFit:
     """Fit score = a - b n^-c to scores in attempt order (NaN-free)."""
-    from scipy.optimize import OptimizeWarning, curve_fit
+    from scipy.optimize import OptimizeWarning, curve_fit  # ~0.5 s to import: only when a curve is fitted
 
     y = np.asarray(scores, dtype=float)
     n_att = len(y)

@@ -1,7 +1,8 @@
 """Forecasts with their uncertainty (DESIGN 5.6), as pure functions of day numbers and scores.
 
 Every forecast is `{"estimate", "low", "high", "confidence": 0.8, "basis", "reason"}`: low and
-high bound an 80% interval (the 10th and 90th percentiles of simulated outcomes), `basis`
+high bound an 80% interval (the 10th and 90th percentiles of simulated outcomes, or, for a
+completion date with a calibration, of the store's real ones: `calibration.py`), `basis`
 says what the numbers stand on, and `reason` why there is no forecast. A forecast is honest:
 with too little data estimate, low and high are null together and `reason` says why.
 
@@ -21,6 +22,7 @@ import datetime as dt
 import hashlib
 import math
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import numpy as np
 
@@ -38,6 +40,7 @@ SKILL_DAYS = 30
 MASTERY = 85.0
 LEVEL_WINDOW = 10  # current_level is the mean of the last 10 attempts (DESIGN 5.1)
 MIN_SCORE_SD = 5.0  # a learner's score spread is never taken as narrower than this
+MAX_WEEKLY_MINUTES = 20 * 60  # practice a week beyond which a plan is not one a person can follow
 
 
 @dataclass(frozen=True)
@@ -63,15 +66,26 @@ class Window:
 def recent_window(active_days, today: int) -> Window:
     """The window of the module docstring, from the learner's active local day numbers."""
     days = np.unique(np.asarray(active_days, dtype=np.int64))
-    days = days[days <= today]
-    start = today - WINDOW_DAYS + 1
-    if np.count_nonzero(days >= start) < MIN_ACTIVE_DAYS and len(days) >= MIN_ACTIVE_DAYS:
-        start = min(start, int(days[-MIN_ACTIVE_DAYS]))
-    start = max(start, today - MAX_WINDOW_DAYS + 1)
+    start, active = window_starts(days, np.array([today], dtype=np.int64))
+    return Window(start=int(start[0]), end=today, active_days=int(active[0]))
+
+
+def window_starts(active_days: np.ndarray, todays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first day, active days) of the recent window ending on each of `todays`, at once.
+
+    `active_days` sorted and distinct; days after a given today do not count for it."""
+    days = np.asarray(active_days, dtype=np.int64)
+    todays = np.asarray(todays, dtype=np.int64)
+    upto = np.searchsorted(days, todays, side="right")  # active days <= today
+    start = todays - WINDOW_DAYS + 1
+    few = (upto - np.searchsorted(days, start, side="left") < MIN_ACTIVE_DAYS) & (upto >= MIN_ACTIVE_DAYS)
+    if few.any():
+        start[few] = np.minimum(start[few], days[upto[few] - MIN_ACTIVE_DAYS])
+    start = np.maximum(start, todays - MAX_WINDOW_DAYS + 1)
     if len(days):
-        start = max(start, int(days[0]))
-    start = min(start, today)
-    return Window(start=start, end=today, active_days=int(np.count_nonzero(days >= start)))
+        start = np.where(upto > 0, np.maximum(start, days[0]), start)
+    start = np.minimum(start, todays)
+    return start, upto - np.searchsorted(days, start, side="left")
 
 
 def seed_for(learner_id: str, as_of: str, *parts: str) -> int:
@@ -110,7 +124,8 @@ def daily_counts(days, window: Window, weights=None) -> np.ndarray:
 # -- completion ------------------------------------------------------------------------------
 
 def completion_forecast(*, completed_days, remaining: int, total: int, window: Window, seed: int,
-                        what: str = "tasks", p_finish: float = 1.0, risk: str | None = None) -> dict:
+                        what: str = "tasks", p_finish: float = 1.0, risk: str | None = None,
+                        calibration: Callable[[int], tuple[Any, str]] | None = None) -> dict:
     """When the remaining tasks will be done, at the recent daily pace.
 
     `completed_days`: the local day of each completed task (any time; the window picks the
@@ -124,6 +139,12 @@ def completion_forecast(*, completed_days, remaining: int, total: int, window: W
     `p_finish` is the chance that the remaining tasks get done at all (`finish_chance`);
     that many draws finish, the others never do. Below 90% the 90th percentile is "never",
     so there is no bounded 80% interval and no forecast; `risk` says why the chance is low.
+
+    `calibration`, given the estimate's days from today, returns the store's record of how
+    wrong such estimates have been (`calibration.Calibration`), or None and why not (see
+    `calibration.pick`). With a record, the interval is the estimate scaled by its error
+    quantiles instead of the bootstrap, and the basis names what calibrated it; without
+    one, the basis says why the interval is the bootstrap.
     """
     if total <= 0:
         return no_forecast(f"no {what} to complete")
@@ -146,24 +167,55 @@ def completion_forecast(*, completed_days, remaining: int, total: int, window: W
                            f"{'s' if active_completion_days != 1 else ''} of the last {window.days} "
                            f"({MIN_COMPLETION_DAYS} needed for an interval)", basis)
     pace = done / window.days
-    days_needed = remaining / pace
+    days_needed = remaining * window.days / done  # as completion_estimate_days computes it
     basis += f"; pace {pace * 7:.2f} a week"
     if p_finish < 1:
         basis += f"; {p_finish * 100:.0f}% chance all get done ({risk})"
     if days_needed > HORIZON_DAYS:
         return no_forecast(f"at the recent pace the {remaining} {what} left take more than "
                            f"{HORIZON_DAYS // 365} years", basis)
-    rng = np.random.default_rng(seed)
-    finish = simulate_finish(counts, remaining, rng)
-    finish[rng.random(len(finish)) >= p_finish] = np.inf
-    low, high = _percentiles(finish)
+    found, uncalibrated = calibration(math.ceil(days_needed)) if calibration is not None else (None, None)
+    if found is not None:
+        low, high = found.bounds(math.ceil(days_needed), p_finish)
+        basis += f"; {found.describe()}"
+    else:
+        rng = np.random.default_rng(seed)
+        finish = simulate_finish(counts, remaining, rng)
+        finish[rng.random(len(finish)) >= p_finish] = np.inf
+        low, high = _percentiles(finish)
+        if uncalibrated:
+            basis += f"; {uncalibrated}"
     if high > HORIZON_DAYS:
-        return no_forecast(f"too uncertain: in over {100 - HIGH_PERCENTILE:.0f}% of simulated futures the "
+        return no_forecast(f"too uncertain: in over {100 - HIGH_PERCENTILE:.0f}% of "
+                           f"{'past forecasts like it' if found is not None else 'simulated futures'} the "
                            f"{what} left take more than {HORIZON_DAYS // 365} years", basis)
     today = window.end
     estimate = today + math.ceil(days_needed)
     low_day, high_day = today + math.ceil(low), today + math.ceil(high)
     return forecast(iso_day(estimate), iso_day(min(low_day, estimate)), iso_day(max(high_day, estimate)), basis)
+
+
+def completion_estimate_days(active_days: np.ndarray, completed_days: np.ndarray, total: int,
+                             todays: np.ndarray) -> np.ndarray:
+    """For each of `todays`: the days from it to the estimate `completion_forecast` gives
+    (ceil(remaining / pace)), or 0 where its rules give no date (finished, too little data,
+    no progress, completions on under 3 days, beyond the horizon). The chance of finishing
+    is not looked at. `active_days` sorted and distinct; `completed_days` sorted, one per
+    completed task of the `total`. Vectorised over `todays`, for `calibration`."""
+    todays = np.asarray(todays, dtype=np.int64)
+    done = np.asarray(completed_days, dtype=np.int64)
+    start, active = window_starts(active_days, todays)
+    upto = np.searchsorted(done, todays, side="right")
+    in_window = upto - np.searchsorted(done, start, side="left")
+    distinct = np.unique(done)
+    completion_days = (np.searchsorted(distinct, todays, side="right")
+                       - np.searchsorted(distinct, start, side="left"))
+    remaining = total - upto
+    ok = (remaining > 0) & (active >= MIN_ACTIVE_DAYS) & (in_window > 0) & (completion_days >= MIN_COMPLETION_DAYS)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        needed = np.where(ok, remaining * (todays - start + 1) / np.maximum(in_window, 1), 0.0)
+    ok &= needed <= HORIZON_DAYS
+    return np.where(ok, np.ceil(needed), 0).astype(np.int64)
 
 
 def finish_chance(*, stuck: int, retries: bool, remaining_pass_marks, scores) -> tuple[float, str | None]:
@@ -244,7 +296,7 @@ def skill_forecasts(*, scores, attempt_days, fit: CurveFit, window: Window, seed
         return {"level_in_30_days": no_forecast(reason), "time_to_mastery_days": no_forecast(reason)}
     rng = np.random.default_rng(seed)
     rate = recent / window.days
-    curve = f"{fit.formula()} (R² {fit.r2:.2f}, {n_done} attempts)"
+    curve = fit.describe()
     pace = f"{recent} attempt{'s' if recent != 1 else ''} in the last {window.days} days"
     resampled_rate = counts[rng.integers(0, len(counts), size=(DRAWS, len(counts)))]
     return {
@@ -297,6 +349,9 @@ def _level_in(y, fit, rate, resampled_rate, rng, basis) -> dict:
 def _time_to_mastery(current, n_done, fit, rate, params, resampled_rate, basis) -> dict:
     if current is not None and round(current, 9) >= MASTERY:
         return forecast(0.0, 0.0, 0.0, f"current level {current:.1f} is already {MASTERY:g} or more")
+    if not fit.clear_trend:
+        return no_forecast(f"no clear trend in the scores (R² {fit.r2:.2f}): the curve cannot say when "
+                           f"{MASTERY:g} comes", basis)
     target = attempts_to_reach(fit, MASTERY)
     if target is None:
         return no_forecast(f"the fitted curve levels off at {fit.a:.1f}, below {MASTERY:g}", basis)
@@ -325,12 +380,15 @@ def practice_needed(*, remaining: int, target_day: int, today: int, day_minutes,
 
     The cost of a task is the learner's practice minutes per completed task over their
     active days (all of them: a task's cost changes less than the pace does); the interval
-    bootstraps those days. `day_minutes` and `day_completions` are per active day.
+    bootstraps those days. `day_minutes` and `day_completions` are per active day. A target
+    date that is today or past, or an estimate over 20 hours a week, gives no number: the
+    reason says so.
     """
     if remaining <= 0:
         return no_forecast("finished")
-    if target_day < today:
-        return no_forecast(f"the target date {iso_day(target_day)} has passed")
+    if target_day <= today:
+        return no_forecast(f"the target date {iso_day(target_day)} "
+                           f"{'is today' if target_day == today else 'has passed'}: no practice per week meets it")
     minutes = np.asarray(day_minutes, dtype=float)
     done = np.asarray(day_completions, dtype=float)
     if len(minutes) < MIN_ACTIVE_DAYS:
@@ -350,6 +408,9 @@ def practice_needed(*, remaining: int, target_day: int, today: int, day_minutes,
     picks = rng.integers(0, len(minutes), size=(DRAWS, len(minutes)))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(done[picks].sum(axis=1) > 0, minutes[picks].sum(axis=1) / done[picks].sum(axis=1), np.inf)
+    if round(needed, 9) > MAX_WEEKLY_MINUTES:
+        return no_forecast(f"about {needed / 60:.0f} hours a week would be needed, more than a person can do "
+                           f"(over {MAX_WEEKLY_MINUTES // 60} hours a week)", basis)
     low, high = _percentiles(remaining * ratio / weeks)
     if not math.isfinite(high):
         return no_forecast("too uncertain: too few completed tasks to price a task", basis)

@@ -11,6 +11,7 @@ them and stay fast; the curves (`learner_insights`) import scipy when they run.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -20,8 +21,10 @@ import pandas as pd
 
 from progress_cli.analytics import forecast as fc
 from progress_cli.analytics import patterns as pt
-from progress_cli.analytics import rules
+from progress_cli.analytics import recommend, rules
 from progress_cli.analytics.analysis import Analysis
+from progress_cli.analytics.calibration import pick
+from progress_cli.analytics.curve import fit_curve
 
 GAP_WORTH_A_WORD = 7  # days without practice that deserve a recommendation
 OFF_TARGET = 0.15  # a success rate this far from 85% is not a level to practise at as it is
@@ -205,8 +208,6 @@ def learner_patterns(view: LearnerView, fits: dict) -> dict:
 
 def fit_curves(view: LearnerView) -> dict:
     """CurveFit of all the learner's attempts ("overall") and of each skill's."""
-    from progress_cli.analytics.curve import fit_curve
-
     fits = {"overall": fit_curve(view.attempts["score"].to_numpy(dtype=float))}
     for skill, (scores, _days) in view.skill_series.items():
         fits[skill] = fit_curve(scores)
@@ -215,9 +216,14 @@ def fit_curves(view: LearnerView) -> dict:
 
 # -- forecasts ---------------------------------------------------------------------------------
 
-def completion_forecasts(view: LearnerView) -> dict:
-    """{"completion": F, "modules": {module_id: F}}: overall and per module (no scipy)."""
+def completion_forecasts(view: LearnerView, calibrations: dict | None = None, *, per_module: bool = True) -> dict:
+    """{"completion": F, "modules": {module_id: F}}: overall, and per module the learner has
+    started (no scipy). `calibrations` (`calibration.Calibrations`, as recompute stored them)
+    set the intervals; None keeps the bootstrap without a word (the backtest's
+    "before"). `per_module` False leaves "modules" empty (status and reports show the
+    overall forecast only, and each module's costs a simulation when not calibrated)."""
     tasks, mods = view.tasks, view.modules
+    started = set(view.events["module_id"].to_numpy(dtype=object).tolist())  # modules with an event
     with_catalog = bool(view.catalog.modules)
     counted = tasks["catalog_task"].to_numpy() if with_catalog else np.ones(len(tasks), dtype=bool)
     done_day = tasks["completed_day"].to_numpy()
@@ -232,24 +238,36 @@ def completion_forecasts(view: LearnerView) -> dict:
     for row in mods.itertuples():
         if with_catalog and not row.in_catalog:
             continue
+        total, completed = total + int(row.tasks_total), completed + int(row.completed_tasks)
+        if row.module_id not in started:
+            continue
         m = int(np.flatnonzero(view.prepared.modules == row.module_id)[0])
         in_module = task_module == m
         remaining = int(row.tasks_total - row.completed_tasks)
-        total, completed = total + int(row.tasks_total), completed + int(row.completed_tasks)
         chance, risk = fc.finish_chance(stuck=int((stuck & in_module).sum()), retries=retries,
                                         remaining_pass_marks=[view.prepared.pass_marks[m]] * remaining,
                                         scores=att_score[att_module == m])
         if remaining > 0:
             chances.append(chance)
             risks.append(risk)
-        modules[row.module_id] = fc.completion_forecast(
-            completed_days=done_day[finished & in_module], remaining=remaining, total=int(row.tasks_total),
-            window=view.window, seed=view.seed("module", row.module_id), p_finish=chance, risk=risk)
+        if per_module:
+            modules[row.module_id] = fc.completion_forecast(
+                completed_days=done_day[finished & in_module], remaining=remaining, total=int(row.tasks_total),
+                window=view.window, seed=view.seed("module", row.module_id), p_finish=chance, risk=risk,
+                **_calibrated(calibrations, row.module_id))
     risk = next((r for c, r in sorted(zip(chances, risks), key=lambda x: x[0]) if r), None)
     overall = fc.completion_forecast(completed_days=done_day[finished], remaining=total - completed, total=total,
                                      window=view.window, seed=view.seed("completion"),
-                                     p_finish=float(np.prod(chances)) if chances else 1.0, risk=risk)
+                                     p_finish=float(np.prod(chances)) if chances else 1.0, risk=risk,
+                                     **_calibrated(calibrations, None))
     return {"completion": overall, "modules": modules}
+
+
+def _calibrated(calibrations: dict | None, module_id: str | None) -> dict:
+    """The calibration keywords of `forecast.completion_forecast` for one forecast."""
+    if calibrations is None:
+        return {}
+    return {"calibration": functools.partial(pick, calibrations, module_id)}
 
 
 def _attempted(view: LearnerView, tasks: pd.DataFrame) -> np.ndarray:
@@ -307,8 +325,9 @@ def skill_forecasts(view: LearnerView, fits: dict) -> dict:
 
 # -- everything --------------------------------------------------------------------------------
 
-def learner_insights(analysis: Analysis, learner_id: str) -> dict[str, Any]:
-    """{"patterns", "forecasts", "recommendations", "curve"} of one learner.
+def learner_insights(analysis: Analysis, learner_id: str, calibrations: dict | None = None) -> dict[str, Any]:
+    """{"patterns", "forecasts", "recommendations", "curve"} of one learner; `calibrations`
+    as `completion_forecasts` takes them.
 
     `recommendations` are the pattern-derived ones (at most 5, highest priority first);
     `curve` holds the overall attempt scores for a chart (not part of the JSON contract).
@@ -316,7 +335,7 @@ def learner_insights(analysis: Analysis, learner_id: str) -> dict[str, Any]:
     view = LearnerView(analysis, learner_id)
     fits = fit_curves(view)
     patterns = learner_patterns(view, fits)
-    forecasts = {**completion_forecasts(view), "skills": skill_forecasts(view, fits),
+    forecasts = {**completion_forecasts(view, calibrations), "skills": skill_forecasts(view, fits),
                  "practice_needed": practice_forecasts(view)}
     return {
         "window": {"start": fc.iso_day(view.window.start), "end": fc.iso_day(view.window.end),
@@ -330,8 +349,6 @@ def learner_insights(analysis: Analysis, learner_id: str) -> dict[str, Any]:
 
 def pattern_recommendations(view: LearnerView, patterns: dict, forecasts: dict) -> list[dict]:
     """Recommendations read off the patterns and forecasts, highest priority first, at most 5."""
-    from progress_cli.analytics import recommend
-
     out: list[dict] = []
     for module_id, f in forecasts["modules"].items():
         module = view.catalog.module(module_id)
@@ -381,8 +398,6 @@ def pattern_recommendations(view: LearnerView, patterns: dict, forecasts: dict) 
 def difficulty_recommendation(best: dict, minutes: int) -> dict | None:
     """From patterns.optimal_difficulty: the level to practise at, or what to do when no
     level comes within 15 points of the 85% success that keeps practice productive."""
-    from progress_cli.analytics import recommend
-
     if best["difficulty"] is None:
         return None
     level, rate = best["difficulty"], best["success_rate"]

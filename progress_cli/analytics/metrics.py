@@ -208,6 +208,8 @@ class Timeline:
             parts.append((self.values("skill_mastery", skill), required))
         if not parts:
             return np.full(self.n, 100.0)
+        # Unlike rules.requirement_share (status, reports), each ratio is not rounded here, as
+        # achievements have always shown it; the two differ by under 1e-8 (test_running_equals_final).
         ratios = [np.ones(self.n) if req == 0 else np.minimum(np.nan_to_num(cur) / req, 1.0) for cur, req in parts]
         return np.mean(ratios, axis=0) * 100.0
 
@@ -276,8 +278,7 @@ class Timeline:
         count = by.cumcount().to_numpy() + 1
         weighted = _flat(by.ewm(alpha=1 - DECAY, adjust=True).mean()) / 100.0  # weights 0.5^(k/10)
         sd = _flat(by.rolling(rules.CONSISTENCY_WINDOW, min_periods=1).std(ddof=0))
-        consistency = np.maximum(0.0, 1.0 - sd / rules.CONSISTENCY_SCALE)
-        mastery = 100.0 * weighted * (0.5 + 0.5 * consistency) * np.minimum(count / rules.MASTERY_VOLUME, 1.0)
+        mastery = rules.mastery(weighted, rules.consistency(sd), count)
         window = rules.LEVEL_WINDOW
         recent = _flat(by.rolling(window, min_periods=1).sum())
         total = by.cumsum().to_numpy()

@@ -69,11 +69,12 @@ def certificate_progress(prepared: Prepared, total: np.ndarray, modules: pd.Data
         return np.full(n, np.nan)
     terms = []
     if cert.min_completion > 0:
-        terms.append(_met(total, cert.min_completion))
+        terms.append(rules.requirement_share(total, cert.min_completion))
     for module_id, required in cert.module_scores.items():
-        terms.append(_met(_lookup(prepared, modules, "module_id", module_id, "average_score"), required))
+        terms.append(rules.requirement_share(_lookup(prepared, modules, "module_id", module_id, "average_score"),
+                                             required))
     for skill_id, required in cert.skill_mastery.items():
-        terms.append(_met(_lookup(prepared, skills, "skill", skill_id, "mastery"), required))
+        terms.append(rules.requirement_share(_lookup(prepared, skills, "skill", skill_id, "mastery"), required))
     if not terms:
         return np.full(n, 100.0)  # nothing required: every learner meets it
     return np.mean(terms, axis=0) * 100.0
@@ -111,13 +112,6 @@ def weekly_improvement(prepared: Prepared) -> np.ndarray:
     k = g.rank_from_end(*g.segments(owner))
     recent = k < rules.IMPROVEMENT_WEEKS
     return g.slope(owner[recent], week_offset[recent].astype(float), weekly[recent], n)
-
-
-def _met(current: np.ndarray, required: float) -> np.ndarray:
-    if required == 0:
-        return np.ones(len(current))
-    ratio = rules.rounded(np.nan_to_num(current, nan=0.0) / required)
-    return np.minimum(ratio, 1.0)
 
 
 def _lookup(prepared: Prepared, frame: pd.DataFrame, key: str, value: str, column: str) -> np.ndarray:

@@ -138,26 +138,47 @@ def rolling_mean(scores: np.ndarray, window: int = ROLLING_WINDOW) -> np.ndarray
 
 
 def plateaus(scores: np.ndarray) -> list[dict]:
-    """Stretches of >= 8 consecutive attempts, all below 85, whose rolling mean varies by < 2.
+    """Plateaus: stretches of >= 8 consecutive attempts, all below 85, whose rolling mean
+    varies by < 2; stretches that follow each other with fewer than 8 attempts between them
+    are one plateau (DESIGN 5.5: a person reads "stuck around 63 for 113 attempts", not ten
+    lines).
 
-    The rolling mean (window 5) is taken inside the stretch, so a plateau does not depend on
+    The rolling mean (window 5) is taken inside the stretch, so a stretch does not depend on
     the attempts before it: a stretch of n attempts has n - 4 rolling means, and their max
     minus min must be below 2 points. Stretches are found left to right, each as long as it
     can be, and do not overlap. Each item: {"first_attempt", "last_attempt" (1-based
-    positions in `scores`), "attempts", "mean" (of the stretch's scores), "spread" (max - min
-    of its rolling means)}.
+    positions in `scores`), "attempts" (last - first + 1: the few attempts between merged
+    stretches count, the learner was stuck all along), "mean" (of the scores of its
+    stretches: the level it is stuck at), "spread" (max - min of its stretches' rolling
+    means: under 2 for one stretch, how far apart the stuck levels are for several)}.
     """
     x = np.asarray(scores, dtype=float)
-    n, w = len(x), ROLLING_WINDOW
-    means = rolling_mean(x, w)  # means[j] covers attempts j-w+1..j
+    merged: list[list[tuple[int, int]]] = []
+    for first, last in _flat_stretches(x):
+        if merged and first - merged[-1][-1][1] - 1 < PLATEAU_MIN_ATTEMPTS:
+            merged[-1].append((first, last))
+        else:
+            merged.append([(first, last)])
+    out = []
+    for stretches in merged:
+        first, last = stretches[0][0], stretches[-1][1]
+        flat = np.concatenate([x[a:b + 1] for a, b in stretches])
+        means = np.concatenate([rolling_mean(x[a:b + 1])[ROLLING_WINDOW - 1:] for a, b in stretches])
+        out.append({"first_attempt": first + 1, "last_attempt": last + 1, "attempts": last - first + 1,
+                    "mean": float(flat.mean()), "spread": float(means.max() - means.min())})
+    return out
+
+
+def _flat_stretches(x: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) 0-based indices of each stretch of the plateau conditions, left to right."""
+    n = len(x)
+    means = rolling_mean(x)  # means[j] covers attempts j-w+1..j
     out = []
     start = 0
     while start + PLATEAU_MIN_ATTEMPTS <= n:
         end = _longest_flat_run(x, means, start)
         if end - start + 1 >= PLATEAU_MIN_ATTEMPTS:
-            inside = means[start + w - 1:end + 1]
-            out.append({"first_attempt": start + 1, "last_attempt": end + 1, "attempts": end - start + 1,
-                        "mean": float(x[start:end + 1].mean()), "spread": float(inside.max() - inside.min())})
+            out.append((start, end))
             start = end + 1
         else:
             start += 1

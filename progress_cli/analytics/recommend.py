@@ -1,19 +1,59 @@
 """Recommendations derived from the numbers (DESIGN 5.5): rules, never canned text.
 
-Input is plain rows of one learner (the status payload's pieces); output is at most five
-`{"priority", "module_id", "skill", "reason", "estimated_minutes"}`, highest priority first.
+`learner_recommendations` reads the rules' inputs from an analysis, for `status`, reports and
+`insights` alike; `recommendations` applies the rules to one learner's plain rows. Output is
+at most five `{"priority", "module_id", "skill", "reason", "estimated_minutes"}`, highest
+priority first.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Mapping
 
+from progress_cli.analytics.analysis import Analysis
+from progress_cli.analytics.rows import by_learner, one_per_learner, rows
 from progress_cli.catalog import Catalog
 
 MAX_RECOMMENDATIONS = 5
 _ORDER = {"high": 0, "medium": 1, "low": 2}
 _MINUTES_PER_POINT = 3  # a rough practice cost of one point of average score or mastery
+
+
+def learner_recommendations(analysis: Analysis, catalog: Catalog, learner_ids: list[str], *,
+                            week_minutes: Mapping[str, float] | None = None,
+                            extras: Mapping[str, Mapping[str, list]] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """learner_id -> recommendations, for each of `learner_ids` (learners of `analysis`).
+
+    `week_minutes`: each learner's practice this week, as the caller counts a week (a report's
+    period); by default the learner's last row of `analysis.weekly`. `extras`: per learner,
+    the `plateaus` and `peak_hours` rules' inputs (analytics.insights), when the caller has them.
+    """
+    modules = by_learner(rows(analysis.modules, ["learner_id", "module_id", "average_score", "trend_slope",
+                                                 "trend_direction"]))
+    skills = by_learner(rows(analysis.skills, ["learner_id", "skill", "mastery"]))
+    weaknesses = one_per_learner(rows(analysis.overall, ["learner_id", "weaknesses"]))
+    streaks = one_per_learner(rows(analysis.streaks, ["learner_id", "streak_days", "last_active_day"]))
+    if week_minutes is None:
+        week_minutes = {r["learner_id"]: r["practice_minutes"]
+                        for r in rows(analysis.weekly, ["learner_id", "practice_minutes"])}  # the last row wins
+    out = {}
+    for lid in learner_ids:
+        streak = streaks.get(lid, {})
+        last_active = streak.get("last_active_day")
+        out[lid] = recommendations(
+            catalog=catalog,
+            modules=[{"module_id": m["module_id"], "average_score": m["average_score"],
+                      "trend": {"slope": m["trend_slope"], "direction": m["trend_direction"]}}
+                     for m in modules.get(lid, [])],
+            skills=skills.get(lid, []),
+            weaknesses=weaknesses.get(lid, {}).get("weaknesses") or [],
+            streak_days=streak.get("streak_days") or 0,
+            last_active_day=None if last_active is None else str(last_active)[:10],
+            week_minutes=week_minutes.get(lid) or 0.0,
+            **(extras or {}).get(lid, {}),
+        )
+    return out
 
 
 def recommendations(

@@ -30,6 +30,26 @@ def rounded(x: np.ndarray | float) -> np.ndarray:
     return np.round(np.asarray(x, dtype=float), DECIMALS)
 
 
+def consistency(sd: np.ndarray) -> np.ndarray:
+    """5.1: max(0, 1 - sd / 50) of the sd of the last CONSISTENCY_WINDOW scores."""
+    return np.maximum(0.0, 1.0 - sd / CONSISTENCY_SCALE)
+
+
+def mastery(recency_mean: np.ndarray, consistency: np.ndarray, attempts: np.ndarray) -> np.ndarray:
+    """5.1: 100 x W x (0.5 + 0.5 x consistency) x min(n / 20, 1); W the recency-weighted mean
+    score on 0..1. skills.skill_stats gives the values now, metrics.Timeline after each attempt
+    (tests/analytics/test_running_equals_final.py holds the two equal)."""
+    return 100.0 * recency_mean * (0.5 + 0.5 * consistency) * np.minimum(attempts / MASTERY_VOLUME, 1.0)
+
+
+def requirement_share(current: np.ndarray, required: float) -> np.ndarray:
+    """5.3: how much of one certification requirement is met, min(current / required, 1) on
+    the rounded ratio; a null current reads 0, and a requirement of 0 is met."""
+    if required == 0:
+        return np.ones(np.shape(current))
+    return np.minimum(rounded(np.nan_to_num(current, nan=0.0) / required), 1.0)
+
+
 def skill_level(current_level: np.ndarray) -> np.ndarray:
     """Band of each current level; None where the level is null."""
     x = rounded(current_level)

@@ -59,12 +59,11 @@ def skill_stats(gid: np.ndarray, starts: np.ndarray, counts: np.ndarray, scores:
     improvement = np.where(counts > rules.LEVEL_WINDOW, current - earlier, np.nan)
 
     window = k < rules.CONSISTENCY_WINDOW
-    consistency = np.maximum(0.0, 1.0 - g.pstd(gid[window], scores[window], n) / rules.CONSISTENCY_SCALE)
+    consistency = rules.consistency(g.pstd(gid[window], scores[window], n))
 
     weight = 0.5 ** (k / rules.MASTERY_HALF_LIFE)  # normalised below, over all attempts
     recency_mean = g.total(gid, weight * scores / 100.0, n) / g.total(gid, weight, n)
-    volume = np.minimum(counts / rules.MASTERY_VOLUME, 1.0)
-    mastery = 100.0 * recency_mean * (0.5 + 0.5 * consistency) * volume
+    mastery = rules.mastery(recency_mean, consistency, counts)
 
     # Slope of the last 10 scores per attempt, x = 0 for the oldest of them.
     used = np.minimum(counts, rules.LEVEL_WINDOW)

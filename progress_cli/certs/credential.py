@@ -3,16 +3,18 @@
 OB 3.0 section 8.2.4.1: the JWT payload is the credential itself, with the registered claims
 `iss` (issuer id), `sub` (credentialSubject id), `jti` (credential id), `nbf` (validFrom) and
 `exp` (validUntil) beside it; the JOSE header is `{"alg": "EdDSA", "kid": <verification
-method of the issuer's did:key>, "typ": "JWT"}`. Signed with PyJWT over `cryptography`'s Ed25519.
+method of the signing key under the issuer's DID>, "typ": "JWT"}`. Signed with PyJWT over
+`cryptography`'s Ed25519. The issuer is an OB 3.0 Profile (id, name, url, email: DESIGN 6.1).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from urllib.parse import quote
 
-from progress_cli.certs.keys import PublicKey, Signer
+from progress_cli.certs.keys import Signer
 from progress_cli.certs.model import Certificate
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -20,6 +22,21 @@ OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CREDENTIAL_TYPE = ["VerifiableCredential", "OpenBadgeCredential"]
 ISSUER_NAME = "progress-cli"
 ALGORITHM = "EdDSA"
+
+
+@dataclass(frozen=True)
+class IssuerProfile:
+    """Who issues: the DID that is the issuer's id, and what the catalog's [issuer] says."""
+
+    id: str
+    name: str = ISSUER_NAME
+    url: str | None = None
+    email: str | None = None
+
+    def as_json(self) -> dict:
+        """The OB 3.0 Profile, without the keys the catalog leaves out."""
+        profile = {"id": self.id, "type": ["Profile"], "name": self.name}
+        return profile | {k: v for k, v in (("url", self.url), ("email", self.email)) if v}
 
 
 def learner_urn(learner_id: str) -> str:
@@ -35,8 +52,9 @@ def iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def build_credential(cert: Certificate, issuer: PublicKey) -> dict:
-    """The OpenBadgeCredential with the JWT claims beside it: the payload to sign."""
+def build_credential(cert: Certificate, issuer: IssuerProfile, status: dict | None = None) -> dict:
+    """The OpenBadgeCredential with the JWT claims beside it: the payload to sign; `status` is
+    its credentialStatus (a BitstringStatusListEntry) when the issuer publishes revocations."""
     achievement = achievement_id(cert.certification)
     descriptions, results = _results(cert, achievement)
     subject = {
@@ -60,15 +78,17 @@ def build_credential(cert: Certificate, issuer: PublicKey) -> dict:
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": f"urn:uuid:{cert.certificate_id}",
         "type": list(CREDENTIAL_TYPE),
-        "issuer": {"id": issuer.did, "type": ["Profile"], "name": ISSUER_NAME},
+        "issuer": issuer.as_json(),
         "validFrom": iso(cert.issued_at),
         "validUntil": iso(cert.valid_until),
         "name": cert.certification,
         "description": f"{cert.certification}, awarded to {cert.display_name}. Verification code {cert.code}.",
         "credentialSubject": subject,
     }
+    if status is not None:
+        credential["credentialStatus"] = status
     claims = {
-        "iss": issuer.did,
+        "iss": issuer.id,
         "sub": subject["id"],
         "jti": credential["id"],
         "nbf": int(cert.issued_at.timestamp()),
@@ -77,11 +97,12 @@ def build_credential(cert: Certificate, issuer: PublicKey) -> dict:
     return credential | claims
 
 
-def sign(payload: dict, signer: Signer) -> str:
-    """The compact VC-JWT of `payload`, signed with the current key."""
-    import jwt
+def sign(payload: dict, signer: Signer, kid: str | None = None) -> str:
+    """The compact JWT of `payload`, signed with the current key; `kid` names that key under
+    the issuer's DID (default: its did:key verification method)."""
+    import jwt  # ~65 ms to import: only when signing
 
-    headers = {"kid": signer.public.verification_method, "typ": "JWT"}
+    headers = {"kid": kid or signer.public.verification_method, "typ": "JWT"}
     return jwt.encode(payload, signer.private_key, algorithm=ALGORITHM, headers=headers)
 
 

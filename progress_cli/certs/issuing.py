@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -13,6 +12,7 @@ from progress_cli.certs import eligibility
 from progress_cli.certs.eligibility import Eligibility, Figures
 from progress_cli.certs.model import Certificate, VerifiedSkill
 from progress_cli.certs.validity import add_years, expired
+from progress_cli.json_output import to_json
 
 ISSUE, ALREADY_VALID, NOT_ELIGIBLE, REVOKED = "issue", "already_valid", "not_eligible", "revoked"
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -104,7 +104,7 @@ def store_row(cert: Certificate, *, slot: int, key_id: str, token: str) -> dict:
         "learner_name": cert.learner_name, "certification": cert.certification, "issue_slot": slot,
         "issued_at": to_text(cert.issued_at), "valid_until": to_text(cert.valid_until),
         "overall_score": cert.overall_score,
-        "skills": json.dumps([s.__dict__ for s in cert.skills], ensure_ascii=False),
+        "skills": to_json([s.__dict__ for s in cert.skills], indent=None),
         "key_id": key_id, "token": token, "revoked_at": None, "revoked_reason": None,
     }
 

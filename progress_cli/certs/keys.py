@@ -49,13 +49,13 @@ class Signer:
 
 def generate():
     """A new Ed25519 private key (a `cryptography` object)."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # only with the key
 
     return Ed25519PrivateKey.generate()
 
 
 def public_of(private_key) -> PublicKey:
-    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives import serialization  # ~130 ms to import: only with the key
 
     pub = private_key.public_key()
     raw = pub.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -70,7 +70,7 @@ def key_file(keys_dir: Path, key_id: str) -> Path:
 
 def write_private_key(path: Path, private_key) -> None:
     """Write the key as PKCS#8 PEM to a new file created with mode 0600 (never overwrites)."""
-    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives import serialization  # ~130 ms to import: only with the key
 
     pem = private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption())
@@ -105,7 +105,7 @@ def copy_private_keys(source_dir: Path, target_dir: Path) -> int:
 
 def load_private_key(path: Path, expected: PublicKey):
     """The private key in `path`; it must be the private half of `expected` and not readable by others."""
-    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives import serialization  # ~130 ms to import: only with the key
 
     try:
         mode = path.stat().st_mode

@@ -44,3 +44,51 @@ def listing(rows: list[dict], as_of: dt.datetime, expiring_within: int | None = 
             out.append(entry)
     out.sort(key=lambda e: (e["valid_until"], e["learner_id"], e["certification"]))
     return out
+
+
+EXPIRING_DAYS = 60  # the team report's "expiring soon", as `cert remind` by default
+
+
+def team_certificates(rows: list[dict], certification: str | None, eligible: dict[str, bool],
+                      names: dict[str, str | None], start: dt.datetime, as_of: dt.datetime,
+                      within: int = EXPIRING_DAYS) -> tuple[dict[str, dict], dict[str, Any]]:
+    """(each learner's certificate, the certification pipeline) of a team for a period.
+
+    `rows`: the team's certificates in `all_certificates` order (those issued after `as_of`
+    are not looked at); `eligible`: learner -> eligible at `as_of`, for every team learner.
+    A learner's certificate is `{"status", "code", "valid_until", "days_left", "eligible"}`,
+    status that of their latest certificate (None without one). The pipeline:
+    `eligible` (eligible, and no certificate or an expired one), `issued` (issued between
+    `start` and `as_of`), `expiring` (latest valid one ending within `within` days) and
+    `revoked` (latest one revoked)."""
+    latest: dict[str, dict] = {}
+    issued = []
+    for row in rows:
+        if certification is None or row["certification"] != certification or from_text(row["issued_at"]) > as_of:
+            continue
+        latest[row["learner_id"]] = row  # ascending slots: the last one wins
+        if from_text(row["issued_at"]) >= start:
+            issued.append({"learner_id": row["learner_id"], "name": names.get(row["learner_id"]), "code": row["code"],
+                           "issued_at": iso(row["issued_at"]), "valid_until": iso(row["valid_until"])})
+    per_learner = {}
+    pipeline: dict[str, Any] = {"name": certification, "eligible": [], "issued": issued, "expiring": [], "revoked": []}
+    for lid, is_eligible in eligible.items():
+        row = latest.get(lid)
+        cert = summary(row, as_of) if row else None
+        per_learner[lid] = {"status": cert["status"] if cert else None, "code": cert["code"] if cert else None,
+                            "valid_until": cert["valid_until"] if cert else None,
+                            "days_left": cert["days_left"] if cert else None,
+                            "eligible": is_eligible if certification else None}
+        who = {"learner_id": lid, "name": names.get(lid)}
+        if cert is None or cert["status"] == "EXPIRED":
+            if is_eligible and certification:
+                pipeline["eligible"].append(who)
+        elif cert["status"] == "REVOKED":
+            pipeline["revoked"].append(who | {"code": cert["code"], "revoked_at": iso(row["revoked_at"]),
+                                              "reason": row["revoked_reason"]})
+        elif cert["days_left"] <= within:
+            pipeline["expiring"].append(who | {"code": cert["code"], "valid_until": cert["valid_until"],
+                                               "days_left": cert["days_left"]})
+    pipeline["issued"].sort(key=lambda c: (c["issued_at"], c["learner_id"]))
+    pipeline["expiring"].sort(key=lambda c: (c["valid_until"], c["learner_id"]))
+    return per_learner, pipeline

@@ -1,91 +1,75 @@
-"""Checking a certificate's VC-JWT: signature, issuer key, structure, dates and revocation.
+"""Checking a certificate's VC-JWT: issuer key, signature, structure, revocation and dates.
 
-Pure: the caller passes the moment, the issuer keys it trusts (None without a store: the
-did:key named by the token is then the only key, which proves who signed but not that this
-store's issuer did) and a look-up of the store's register (None without a store: revocation
-is then reported as not checked).
+Pure: the caller passes the moment and three look-ups, so the same checks run with a store,
+without one, online and offline (DESIGN 6, 6.1):
+- `resolve_key(kid)` -> the ResolvedKey of a verification method (did:key from the id itself;
+  did:web from this store's keys or the issuer's DID document); it raises KeyProblem when the
+  key cannot be trusted (a network failure is the caller's own error and passes through);
+- `lookup(credential id)` -> what this store's register says, or None (None: no store);
+- `fetch_status(url)` -> the status list's compact JWT (None: offline); a FetchError (any
+  ProgressError) means it could not be fetched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Callable
+import re
 from urllib.parse import unquote
 
-from progress_cli.certs import didkey
-from progress_cli.certs.credential import ALGORITHM, CREDENTIAL_TYPE, OB_CONTEXT, VC_CONTEXT
+from progress_cli.certs import statuslist
+from progress_cli.certs.credential import CREDENTIAL_TYPE, OB_CONTEXT, VC_CONTEXT
+from progress_cli.certs.revocation import check_revocation
+from progress_cli.certs.signed import UNCHECKED, FetchStatus, Lookup, Resolve, Verdict, invalid, signed_payload
 from progress_cli.certs.validity import EXPIRED, INVALID, REVOKED, VALID, expired
 
-NOT_CHECKED = "not checked"
+# A compact JWS whose header and payload are JSON objects (base64url of `{"`): the credential
+# that render.certificate_pdf attaches, stored uncompressed.
+_TOKEN = re.compile(rb"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
-@dataclass(frozen=True)
-class Registered:
-    """What the store's register says about a certificate."""
-
-    code: str
-    revoked_at: dt.datetime | None = None
-    revoked_reason: str | None = None
+def token_in_pdf(data: bytes) -> str | None:
+    """The VC-JWT attached to a certificate PDF, or None."""
+    found = _TOKEN.search(data)
+    return found.group(0).decode("ascii") if found else None
 
 
-@dataclass
-class Verdict:
-    status: str  # VALID | EXPIRED | REVOKED | INVALID
-    reason: str
-    issuer: str | None = None
-    payload: dict | None = None  # the credential, once its signature is verified
-    registered: Registered | None = None
-    checks: dict[str, str] = field(default_factory=lambda: {
-        "signature": NOT_CHECKED, "issuer_key": NOT_CHECKED, "dates": NOT_CHECKED, "revocation": NOT_CHECKED})
-
-
-def verify_token(token: str, *, as_of: dt.datetime, trusted: set[str] | None,
-                 lookup: Callable[[str], Registered | None] | None) -> Verdict:
-    """The verdict on a compact VC-JWT as of `as_of` (see the module docstring for the arguments).
-
-    `trusted` holds issuer DIDs (did:key:...); `lookup` takes the credential id (urn:uuid:...).
-    """
-    import jwt
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
+def verify_token(token: str, *, as_of: dt.datetime, resolve_key: Resolve, lookup: Lookup | None,
+                 fetch_status: FetchStatus | None, offline: bool = False) -> Verdict:
+    """The verdict on a compact VC-JWT as of `as_of` (the module docstring has the look-ups)."""
     verdict = Verdict(INVALID, "")
-    token = token.strip()
-    try:
-        header = jwt.get_unverified_header(token)
-    except (jwt.InvalidTokenError, ValueError) as exc:
-        return _invalid(verdict, f"not a compact JWT ({exc})")
-    if header.get("alg") != ALGORITHM:
-        return _invalid(verdict, f"unsupported algorithm {header.get('alg')!r} (certificates are signed with {ALGORITHM})")
-    kid = header.get("kid")
-    try:
-        raw_key = didkey.public_key(kid if isinstance(kid, str) else "")
-    except ValueError:
-        return _invalid(verdict, f"the header's kid {kid!r} is not the verification method of a did:key")
-    did = kid.partition("#")[0]
-    verdict.issuer = did
-    if trusted is None:
-        verdict.checks["issuer_key"] = "not checked (no store): the key named by the credential"
-    elif did in trusted:
-        verdict.checks["issuer_key"] = "known to this store"
-    else:
-        verdict.checks["issuer_key"] = "unknown"
-        return _invalid(verdict, f"signed by an issuer key that is not trusted here ({did})")
-    try:
-        payload = jwt.decode(token, Ed25519PublicKey.from_public_bytes(raw_key), algorithms=[ALGORITHM],
-                             options={"verify_exp": False, "verify_nbf": False, "verify_iat": False,
-                                      "verify_aud": False, "require": ["iss", "jti", "nbf", "exp"]})
-    except jwt.InvalidSignatureError:
-        verdict.checks["signature"] = "does not match"
-        return _invalid(verdict, "the signature does not match: the credential was altered or signed by another key")
-    except (jwt.InvalidTokenError, ValueError) as exc:
-        return _invalid(verdict, f"malformed credential: {exc}")
-    verdict.checks["signature"] = "valid (EdDSA, Ed25519)"
-    problem = structure_problem(payload, did)
+    payload, key = signed_payload(token, resolve_key, verdict)
+    if payload is None:
+        return verdict
+    problem = structure_problem(payload, verdict.issuer)
     if problem:
-        return _invalid(verdict, problem)
+        return invalid(verdict, problem)
     verdict.payload = payload
-    return _dates_and_register(verdict, payload, as_of, lookup)
+    try:
+        verdict.status_entry = statuslist.entry_of(payload)
+    except ValueError as exc:
+        return invalid(verdict, f"malformed credentialStatus: {exc}")
+    if lookup is not None:
+        verdict.registered = lookup(payload["id"])
+        if verdict.registered is None and key.ours:
+            verdict.checks["revocation"] = "not in this store's register"
+            return invalid(verdict, "signed with this store's key but not in its register of certificates")
+        if verdict.registered is not None and not key.ours:
+            return invalid(verdict, "claims the id of a certificate of this store, but its signing key is not "
+                                     f"trusted here ({verdict.issuer})")
+    revocation = check_revocation(verdict, resolve_key, fetch_status, has_store=lookup is not None, offline=offline)
+    if revocation.status in (INVALID, REVOKED):
+        verdict.status, verdict.reason = revocation.status, revocation.reason
+        return verdict
+    if not _dates(verdict, payload, as_of):
+        return verdict
+    until = verdict.checks["dates"].rsplit(" ", 1)[-1]
+    if revocation.status == UNCHECKED:
+        verdict.status = UNCHECKED
+        verdict.reason = f"signature verified with {key.said}; valid until {until}; {revocation.reason}"
+        return verdict
+    verdict.status = VALID
+    verdict.reason = f"signature verified with {key.said}; valid until {until}; {revocation.reason}"
+    return verdict
 
 
 def structure_problem(payload: dict, did: str) -> str | None:
@@ -124,51 +108,27 @@ def parse_time(text: str) -> dt.datetime:
     return moment
 
 
-def _dates_and_register(verdict: Verdict, payload: dict, as_of: dt.datetime,
-                        lookup: Callable[[str], Registered | None] | None) -> Verdict:
+def _dates(verdict: Verdict, payload: dict, as_of: dt.datetime) -> bool:
+    """Check validFrom / validUntil; False once the verdict is settled (INVALID or EXPIRED)."""
     valid_from, valid_until = parse_time(payload["validFrom"]), parse_time(payload["validUntil"])
-    if lookup is None:
-        verdict.checks["revocation"] = "not checked (no store)"
-    else:
-        registered = lookup(payload["id"])
-        verdict.registered = registered
-        if registered is None:
-            verdict.checks["revocation"] = "not in this store's register"
-            return _invalid(verdict, "signed with this store's key but not in its register of certificates")
-        if registered.revoked_at is not None:
-            verdict.checks["revocation"] = f"revoked on {registered.revoked_at.date().isoformat()}"
-            verdict.status = REVOKED
-            verdict.reason = f"revoked on {registered.revoked_at.date().isoformat()}: {registered.revoked_reason}"
-            return verdict
-        verdict.checks["revocation"] = "not revoked"
     until = valid_until.date().isoformat()
     if as_of < valid_from:
         verdict.checks["dates"] = f"not valid before {payload['validFrom']}"
-        return _invalid(verdict, f"not valid before {payload['validFrom']}")
+        invalid(verdict, f"not valid before {payload['validFrom']}")
+        return False
     if expired(valid_until, as_of):
         verdict.checks["dates"] = f"expired on {until}"
         verdict.status, verdict.reason = EXPIRED, f"expired on {until}"
-        return verdict
+        return False
     verdict.checks["dates"] = f"valid from {valid_from.date().isoformat()} until {until}"
-    revocation = verdict.checks["revocation"]
-    verdict.status = VALID
-    if revocation == "not revoked":
-        verdict.reason = f"signature verified with a key of this store; valid until {until}; not revoked"
-    else:
-        verdict.reason = (f"signature verified with the issuer's key {verdict.issuer}; valid until {until}; "
-                          "revocation not checked (no store)")
-    return verdict
+    return True
 
 
-def _invalid(verdict: Verdict, reason: str) -> Verdict:
-    verdict.status, verdict.reason = INVALID, reason
-    return verdict
-
-
-def verdict_json(verdict: Verdict, *, as_of: dt.datetime, source: str, store_used: bool) -> dict:
+def verdict_json(verdict: Verdict, *, as_of: dt.datetime, source: str, store_used: bool,
+                 offline: bool = False) -> dict:
     """The `cert verify --json` object of a verdict."""
     payload = verdict.payload
-    certificate = None
+    certificate = profile = None
     if payload is not None:
         subject = payload["credentialSubject"]
         names = [i.get("identityHash") for i in subject.get("identifier", [])
@@ -185,12 +145,17 @@ def verdict_json(verdict: Verdict, *, as_of: dt.datetime, source: str, store_use
         if verdict.registered and verdict.registered.revoked_at:
             certificate |= {"revoked_at": verdict.registered.revoked_at.isoformat(),
                             "revoked_reason": verdict.registered.revoked_reason}
+        issuer = payload.get("issuer")
+        issuer = issuer if isinstance(issuer, dict) else {"id": issuer}
+        profile = {k: issuer.get(k) if isinstance(issuer.get(k), str) else None for k in ("id", "name", "url", "email")}
+    entry = verdict.status_entry
     return {"status": verdict.status, "reason": verdict.reason, "source": source, "as_of": as_of.isoformat(),
             "issuer": verdict.issuer, "certificate": certificate, "checks": dict(verdict.checks),
-            "store_checked": store_used}
+            "store_checked": store_used, "issuer_profile": profile, "offline": offline,
+            "status_list": None if entry is None else {"url": entry.url, "index": entry.index}}
 
 
-def not_found(code: str, *, as_of: dt.datetime) -> dict:
+def not_found(code: str, *, as_of: dt.datetime, offline: bool = False) -> dict:
     """The `cert verify --json` object for a code the store does not have."""
     verdict = Verdict(INVALID, f"no certificate with code {code} in this store")
-    return verdict_json(verdict, as_of=as_of, source=code, store_used=True)
+    return verdict_json(verdict, as_of=as_of, source=code, store_used=True, offline=offline)

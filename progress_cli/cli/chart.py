@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from progress_cli.cli.options import AsOf, ChartKind, LearnerArg, json_option
 from progress_cli.cli.output import console, emit_json
-
-
-class ChartKind(str, Enum):
-    progress = "progress"
-    skills = "skills"
-    heatmap = "heatmap"
-    curve = "curve"
 
 
 def chart(
     ctx: typer.Context,
-    kind: Annotated[ChartKind, typer.Argument(help="progress (vs target, 30 days), skills, heatmap (90 days) or curve.")],
-    learner: Annotated[str, typer.Argument(help="Learner id (see `progress learners`).")],
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Chart as it was at the end of this day (YYYY-MM-DD).")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="The chart's data instead of the drawing.")] = False,
+    kind: Annotated[ChartKind, typer.Argument(
+        help="progress (vs target, 30 days), skills (current level per skill), heatmap (practice, 90 days) "
+             "or curve (every scored attempt).")],
+    learner: LearnerArg,
+    as_of: AsOf = None,
+    # here --json replaces the drawing by the data it is drawn from: the help says so
+    json_out: Annotated[bool, json_option("The chart's data instead of the drawing.")] = False,
 ) -> None:
-    """One chart of one learner in the terminal (the same data as the reports' charts)."""
+    """One of the reports' charts of one learner in the terminal, its window ending on the --as-of day."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.reports import learner_charts
 
     settings = ctx.obj

@@ -7,10 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from progress_cli.cli.options import ImportFormat, JsonOut, Quiet
 from progress_cli.cli.output import console, emit_json
-from progress_cli.errors import UsageError
-
-EXIT_REJECTED = 3
+from progress_cli.errors import ExitCode, UnknownFormat, UsageError
 
 
 def _column_map(pairs: list[str]) -> dict[str, str]:
@@ -25,19 +24,26 @@ def _column_map(pairs: list[str]) -> dict[str, str]:
 
 def import_(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Export files: JSON Lines, CSV, JSON or xAPI.")],
-    fmt: Annotated[str, typer.Option("--format", help="auto|jsonl|csv|json|xapi (auto: by extension and content).")] = "auto",
+    files: Annotated[list[Path], typer.Argument(
+        metavar="FILE...", help="Export files: JSON Lines, CSV, JSON, xAPI, Caliper or Open edX tracking logs (also gzipped).")],
+    fmt: Annotated[ImportFormat, typer.Option("--format", help="The files' format; auto: by extension and content.")] = ImportFormat.auto,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and count; write nothing (no rejects file either).")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Keep nothing from a file that has any rejected row.")] = False,
-    rejects: Annotated[Optional[Path], typer.Option("--rejects", help="Write rejected rows here instead of <file>.rejects.jsonl.")] = None,
+    rejects: Annotated[Optional[Path], typer.Option("--rejects", metavar="PATH", help="Write rejected rows here instead of <file>.rejects.jsonl.")] = None,
     no_recompute: Annotated[bool, typer.Option("--no-recompute", help="Skip recomputing progress (run `progress recompute` later).")] = False,
     column_map: Annotated[list[str], typer.Option("--map", metavar="FIELD=COLUMN",
                                                   help="Read FIELD from COLUMN (CSV and JSON Lines); repeatable.")] = [],
-    json_out: Annotated[bool, typer.Option("--json", help="Machine-readable summary.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; errors only.")] = False,
+    json_out: JsonOut = False,
+    quiet: Quiet = False,
 ) -> None:
-    """Validate, de-duplicate and store events; print a summary; exit 3 if any row was rejected."""
-    from progress_cli.render.terminal import import_progress, import_summary_table, print_unlocks
+    """Validate, de-duplicate and store events, one transaction per file; a summary per file; exit 3 if any row was rejected.
+
+    A progress bar runs on a terminal. Afterwards progress is recomputed for the learners whose
+    events changed (unless --no-recompute) and new achievements are printed.
+    """
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
+    from progress_cli.render.progress_bar import file_progress
+    from progress_cli.render.terminal import import_summary_table, print_unlocks
     from progress_cli.services.importing import import_files
     from progress_cli.services.store_access import open_engine, stored_catalog
     from progress_cli.services.recompute import Recomputed, recompute_learners, unlock_json
@@ -48,9 +54,12 @@ def import_(
     engine = open_engine(settings.db)
     catalog = stored_catalog(engine)
     show_bar = not (quiet or json_out or settings.json)
-    with import_progress(enabled=show_bar) as on_start:
-        summary = import_files(engine, files, catalog=catalog, tz=settings.tz, fmt=fmt, dry_run=dry_run,
-                               strict=strict, rejects=rejects, column_map=mapping, on_start=on_start)
+    try:
+        with file_progress(enabled=show_bar) as on_start:
+            summary = import_files(engine, files, catalog=catalog, tz=settings.tz, fmt=fmt.value, dry_run=dry_run,
+                                   strict=strict, rejects=rejects, column_map=mapping, on_start=on_start)
+    except UnknownFormat as exc:
+        raise UnknownFormat(f"{exc}; use --format to say what it is") from None
     recomputed = Recomputed()
     if not (dry_run or no_recompute) and summary.learners_touched:
         recomputed = recompute_learners(engine, sorted(summary.learners_touched), catalog=catalog, tz=settings.tz)
@@ -78,4 +87,4 @@ def import_(
             print_unlocks(out, recomputed.unlocked)
             out.print(f"Recomputed {recomputed.learners} learner(s).")
     if any(f.rejected for f in summary.files):
-        raise typer.Exit(EXIT_REJECTED)
+        raise typer.Exit(ExitCode.REJECTED)

@@ -7,18 +7,21 @@ from typing import Annotated
 import typer
 
 from progress_cli.cli.certs import say
+from progress_cli.cli.options import JsonOut
 from progress_cli.cli.output import console, emit_json
+from progress_cli.cli.usage import Command
 
 app = typer.Typer(help="The Ed25519 key pair that signs certificates (one per store).", no_args_is_help=True)
 
 
-@app.command("init")
+@app.command("init", cls=Command)
 def init(
     ctx: typer.Context,
     rotate: Annotated[bool, typer.Option("--rotate", help="Start signing with a new key; the old public key stays known.")] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Machine-readable output (see README).")] = False,
+    json_out: JsonOut = False,
 ) -> None:
-    """Create the signing key pair (private key file 0600 beside the store; never printed)."""
+    """Create the signing key pair (or, with --rotate, start signing with a new one); the private key is 0600, never printed."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.certs import init_keys
 
     settings = ctx.obj
@@ -34,12 +37,10 @@ def init(
             f"back it up){retired}")
 
 
-@app.command("show")
-def show(
-    ctx: typer.Context,
-    json_out: Annotated[bool, typer.Option("--json", help="Machine-readable output (see README).")] = False,
-) -> None:
+@app.command("show", cls=Command)
+def show(ctx: typer.Context, json_out: JsonOut = False) -> None:
     """Print the public key and its did:key (and the retired keys)."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services.certs import show_keys
 
     settings = ctx.obj
@@ -47,7 +48,7 @@ def show(
     if json_out or settings.json:
         emit_json(result)
     else:
-        from progress_cli.certs.views import keys_view
+        from progress_cli.render.certs import keys_view
 
         console().print(keys_view(result), end="")
 

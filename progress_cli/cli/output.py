@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import typer
 
+from progress_cli.json_output import to_json
+
 
 def console(stderr: bool = False):
     """A Rich console on the current stdout/stderr (coloured only on a terminal; NO_COLOR honoured)."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False)
 
 
 def emit_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """`data` on stdout as the `--json` output of a command (indented; see `json_output`)."""
+    typer.echo(to_json(data))
 
 
 def emit_rows(rows: list, *, as_json: bool, table) -> None:

@@ -6,15 +6,18 @@ from typing import Annotated, Optional
 
 import typer
 
+from progress_cli.cli.options import JsonOut
 from progress_cli.cli.output import console, emit_json
 
 
 def recompute(
     ctx: typer.Context,
-    learner: Annotated[Optional[list[str]], typer.Option("--learner", help="Only this learner (repeatable).")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Machine-readable summary.")] = False,
+    learner: Annotated[Optional[list[str]], typer.Option("--learner", metavar="ID",
+                                                         help="Only this learner (repeatable).")] = None,
+    json_out: JsonOut = False,
 ) -> None:
     """Rebuild the derived progress tables from the stored events (all learners, or some)."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.terminal import print_unlocks
     from progress_cli.services.recompute import recompute_learners, unlock_json
     from progress_cli.services.store_access import open_engine, require_learners, stored_catalog

@@ -7,16 +7,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from progress_cli.cli.output import emit_json, console
+from progress_cli.cli.options import JsonOut
+from progress_cli.cli.output import console, emit_json
 
 
 def init(
     ctx: typer.Context,
     catalog: Annotated[Optional[Path], typer.Option(
-        "--catalog", help="Training catalog (TOML) to load or replace; see README 'Catalog'.")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+        "--catalog", metavar="FILE", help="Training catalog (TOML) to load or replace; see README 'Catalog'.")] = None,
+    json_out: JsonOut = False,
 ) -> None:
-    """Create the store (or upgrade it in place) and load the training catalog."""
+    """Create the store, or upgrade an old one in place; load or replace the catalog (then recompute)."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.services import setup
 
     settings = ctx.obj

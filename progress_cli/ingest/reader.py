@@ -8,22 +8,26 @@ reading the file.
 from __future__ import annotations
 
 import codecs
+import gzip
 import hashlib
 import io
 import itertools
+import zlib
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
 from progress_cli.catalog import XapiMapping
-from progress_cli.errors import InputFileError
-from progress_cli.ingest import sources
-from progress_cli.ingest.record import RowRejected, normalize
+from progress_cli.errors import InputFileError, UnknownFormat, UsageError
+from progress_cli.ingest import caliper, edx, sources
+from progress_cli.ingest.record import FIELDS, RowRejected, normalize
 from progress_cli.ingest.xapi import Skip, Void, actor_email, is_statement_like, statement_to_row, unwrap
 
-FORMATS = ("auto", "jsonl", "csv", "json", "xapi")
+FORMATS = ("auto", "jsonl", "csv", "json", "xapi", "caliper", "edx")
 EXPORT_FORMAT = "progress-cli-export"  # the "format" of `progress export --format json`: re-imported as events
 _SNIFF = 64 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
+_TAB_SUFFIXES = (".tsv", ".tab")
 _SEED_EVENT_FIELDS = ("task_id", "skill", "duration_s", "difficulty", "event_id", "score", "type", "timestamp")
 
 
@@ -38,6 +42,8 @@ def check_file(path: Path) -> str:
         raise InputFileError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read: {exc.strerror}") from None
+    if head[:2] == _GZIP_MAGIC:
+        head = _gunzipped_head(path)
     if not head.removeprefix(codecs.BOM_UTF8).strip():
         raise InputFileError(f"{path}: the file is empty")
     if b"\x00" in head:
@@ -50,6 +56,24 @@ def check_file(path: Path) -> str:
         return head[:exc.start].decode("utf-8-sig")
 
 
+def _gunzipped_head(path: Path) -> bytes:
+    try:
+        with gzip.open(path, "rb") as fh:
+            return fh.read(_SNIFF)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise InputFileError(f"{path}: not a readable gzip file ({exc})") from None
+
+
+def _is_gzip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(2) == _GZIP_MAGIC
+
+
+def _inner_name(path: Path) -> Path:
+    """The name that tells the format: `tracking.log.gz` -> `tracking.log`."""
+    return path.with_suffix("") if path.suffix.lower() == ".gz" else path
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -59,13 +83,17 @@ def file_sha256(path: Path) -> str:
 
 
 def detect_format(path: Path, head: str) -> str:
-    """jsonl, csv, json or xapi, from the extension and the first object."""
-    if path.suffix.lower() in (".csv", ".tsv"):
+    """jsonl, csv (tab-separated included), json, xapi, caliper or edx, from the extension
+    (inside .gz) and the first object."""
+    suffix = _inner_name(path).suffix.lower()
+    if suffix in (".csv", *_TAB_SUFFIXES):
         return "csv"
+    if suffix == ".log" or edx.looks_like_tracking_log(head):
+        return "edx"
     text = head.lstrip()
     if text[:1] not in ("[", "{"):
-        if path.suffix.lower() in (".json", ".jsonl", ".ndjson"):
-            raise InputFileError(f"{path}: does not start with JSON; use --format to say what it is")
+        if suffix in (".json", ".jsonl", ".ndjson"):
+            raise UnknownFormat(f"{path}: does not start with JSON, so its format cannot be told")
         return "csv"
     try:
         first = _first_object(path)
@@ -73,7 +101,19 @@ def detect_format(path: Path, head: str) -> str:
         raise InputFileError(f"{path}: not UTF-8 text (bad byte {exc.object[exc.start:exc.start + 1]!r})") from None
     if is_statement_like(first) or (isinstance(first, dict) and isinstance(first.get("statements"), list)):
         return "xapi"
-    return "jsonl" if _container(head, path) == "lines" else "json"
+    if caliper.looks_like_caliper(first, head):
+        return "caliper"
+    if edx.is_edx_event(first):
+        return "edx"
+    return "jsonl" if _container(head, _inner_name(path)) == "lines" else "json"
+
+
+def csv_delimiter(path: Path, head: str) -> str:
+    """A tab for .tsv/.tab files (gzipped too) and for a header with tabs and no commas; else a comma."""
+    if _inner_name(path).suffix.lower() in _TAB_SUFFIXES:
+        return "\t"
+    header = head.split("\n", 1)[0]
+    return "\t" if "\t" in header and "," not in header else ","
 
 
 def _container(head: str, path: Path | None = None) -> str:
@@ -122,25 +162,53 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
+class _GzipReader(gzip.GzipFile):
+    """A GzipFile that also closes the file it reads (GzipFile leaves a given fileobj open)."""
+
+    def __init__(self, source: io.BufferedReader) -> None:
+        super().__init__(fileobj=source, mode="rb")
+        self._source = source
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._source.close()
+
+
 def _open(path: Path, on_bytes: Callable[[int], None] | None = None):
-    if on_bytes is None:
+    """The file as text; a gzipped file is decompressed as it is read (`on_bytes` counts its bytes on disk)."""
+    gzipped = _is_gzip(path)
+    if on_bytes is None and not gzipped:
         return path.open("r", encoding="utf-8-sig", newline="")
-    raw = _CountingReader(io.FileIO(path, "r"), on_bytes)
-    return io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8-sig", newline="")
+    raw = io.FileIO(path, "r") if on_bytes is None else _CountingReader(io.FileIO(path, "r"), on_bytes)
+    binary = io.BufferedReader(raw, 1 << 16)
+    return io.TextIOWrapper(_GzipReader(binary) if gzipped else binary, encoding="utf-8-sig", newline="")
 
 
 def _first_object(path: Path) -> Any:
     with _open(path) as fh:
         head = fh.read(_SNIFF)
         fh.seek(0)
-        items = sources.json_lines(fh) if _container(head, path) == "lines" else sources.json_document(fh)
+        lines = _container(head, _inner_name(path)) == "lines"
+        items = sources.json_lines(fh) if lines else sources.json_document(fh, member="data")
         for _, obj in itertools.islice(items, 1):
+            if isinstance(obj, sources.Member):  # the first event of a Caliper envelope, read alone
+                return obj.value
             if isinstance(obj, dict) and isinstance(obj.get("statements"), list) and obj["statements"]:
                 return obj["statements"][0]
             if isinstance(obj, list) and obj:
                 return obj[0]
             return obj
     return None
+
+
+def check_column_map(column_map: Mapping[str, str]) -> None:
+    """Refuse a column map whose target is not a field of the event record."""
+    for field in column_map:
+        if field not in FIELDS:
+            raise UsageError(f"cannot map a column to {field!r}: not a field of the event record "
+                             f"(the fields: {', '.join(FIELDS)})")
 
 
 def read_events(
@@ -155,8 +223,11 @@ def read_events(
     head = check_file(path)
     try:
         with _open(path, on_bytes) as fh:
+            if fmt in ("caliper", "edx"):
+                yield from _platform_events(fh, head, fmt, tz, xapi)
+                return
             if fmt == "csv":
-                objects = sources.csv_rows(fh)
+                objects = sources.csv_rows(fh, csv_delimiter(path, head))
             elif fmt == "jsonl" or _container(head) == "lines":
                 objects = sources.json_lines(fh)
             else:
@@ -172,6 +243,21 @@ def read_events(
                     yield from _events(line, obj, tz, column_map or {})
     except UnicodeDecodeError as exc:
         raise InputFileError(f"{path}: not UTF-8 text (bad byte {exc.object[exc.start:exc.start + 1]!r})") from None
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise InputFileError(f"{path}: the gzip data is truncated or corrupt ({exc})") from None
+
+
+def _platform_events(fh, head: str, fmt: str, tz: ZoneInfo, xapi: XapiMapping) -> Iterator[tuple[int, Any, Any]]:
+    """Caliper (envelopes streamed by their data) and Open edX logs (logger prefixes allowed)."""
+    if fmt == "edx":
+        # one pretty-printed event or array (event routing's form) opens on a line of its own;
+        # anything else is a log, whatever its first lines hold
+        opener = head.lstrip().split("\n", 1)[0].strip()
+        yield from edx.read(sources.json_document(fh) if opener in ("{", "[") else sources.prefixed_json_lines(fh), tz)
+    elif head.lstrip()[:1] in ("{", "[") and _container(head) == "document":
+        yield from caliper.read(sources.json_document(fh, member="data"), tz, xapi)
+    else:
+        yield from caliper.read(sources.json_lines(fh), tz, xapi)
 
 
 def _events(line: int, obj: Any, tz: ZoneInfo, column_map: Mapping[str, str]) -> Iterator[tuple[int, Any, Any]]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.color import Color
 from rich.console import Group
+from rich.style import Style
 from rich.text import Text
 
 from progress_cli.render.heatmap_grid import LEVEL_GLYPHS, month_header, week_columns
-from progress_cli.render.report_text import WEEKDAYS, target_caption
+from progress_cli.render.report_text import SECTIONS, WEEKDAYS, target_caption
 from progress_cli.reports.palette import BLUE, GREY, HEAT_LEGEND, HEAT_LEVELS
 
 _PLOT_HEIGHT = 15
@@ -25,9 +27,7 @@ def progress_chart(progress: dict[str, Any], width: int) -> Group:
     """The daily progress line and the target as a dotted line (a terminal's dashes)."""
     days = progress["days"]
     x = list(range(1, len(days) + 1))
-    fig = _figure(width, _PLOT_HEIGHT)
-    import plotext as plt
-
+    plt, fig = plot_figure(width, _PLOT_HEIGHT)
     line = [(i, d["progress"]) for i, d in zip(x, days) if d["progress"] is not None]
     target = [(i, d["target"]) for i, d in zip(x, days) if d["target"] is not None and i % 2 == 1]
     if target:
@@ -42,7 +42,7 @@ def progress_chart(progress: dict[str, Any], width: int) -> Group:
         caption.append_text(Text.assemble(("┈ ", _style(GREY)), target_caption(progress)))
     else:
         caption.append("(no target line: the catalog sets no target date)")
-    return Group(_built(fig), caption)
+    return Group(plotted(fig), caption)
 
 
 def skills_chart(skills: list[dict[str, Any]], width: int) -> Group | Text:
@@ -50,15 +50,13 @@ def skills_chart(skills: list[dict[str, Any]], width: int) -> Group | Text:
     practised = [s for s in skills if s["current_level"] is not None]
     if not practised:
         return Text("No skill practised yet.", style="dim")
-    import plotext as plt
-
-    fig = _figure(width, max(len(practised) + 4, 6))
+    plt, fig = plot_figure(width, max(len(practised) + 4, 6))
     names = [s["name"] for s in practised][::-1]  # plotext draws the first bar at the bottom
     levels = [s["current_level"] for s in practised][::-1]
     fig.draw(fig.bar(names, levels, orientation="h", marker=plt.marker("full", BLUE), width=0.6))
     fig.ruler("x").lim(0, 100).ticks([0, 25, 50, 75, 100])
     unpractised = [s["name"] for s in skills if s["current_level"] is None]
-    parts: list = [_built(fig)]
+    parts: list = [plotted(fig)]
     if unpractised:
         parts.append(Text(f"not practised yet: {', '.join(unpractised)}", style="dim"))
     return Group(*parts)
@@ -68,16 +66,14 @@ def curve_chart(curve: list[dict[str, Any]], width: int) -> Group | Text:
     """Score per attempt, in attempt order."""
     if not curve:
         return Text("No scored attempts yet.", style="dim")
-    import plotext as plt
-
-    fig = _figure(width, _PLOT_HEIGHT)
+    plt, fig = plot_figure(width, _PLOT_HEIGHT)
     x = [p["attempt"] for p in curve]
     signal = fig.signal(x, [p["score"] for p in curve], marker=plt.marker("braille", BLUE))
     fig.draw(signal.lines() if len(curve) > 1 else signal)
     fig.ruler("y").lim(0, 100).ticks([0, 25, 50, 75, 100])
     positions = _tick_positions(len(curve))
     fig.ruler("x").lim(1, max(len(curve), 2)).ticks(positions, [str(p) for p in positions])
-    return Group(_built(fig), Text(f"{len(curve)} scored attempts, oldest first", style="dim"))
+    return Group(plotted(fig), Text(f"{len(curve)} scored attempts, oldest first", style="dim"))
 
 
 def heatmap_chart(heatmap: dict[str, Any]) -> Group:
@@ -104,24 +100,23 @@ def _heat_cell(level: int) -> Text:
 
 
 def _style(rgb: tuple[int, int, int]):
-    from rich.color import Color
-    from rich.style import Style
-
     return Style(color=Color.from_rgb(*rgb))
 
 
-def _figure(width: int, height: int):
-    import plotext as plt
+def plot_figure(width: int, height: int):
+    """(plotext, its cleared figure) sized width x height characters (also for `insights`)."""
+    import plotext as plt  # ~0.12 s to import: the heatmap and empty charts need none
 
     fig = plt.figure
     fig.clear()
     plt.terminal.limit(False, False)  # size from plot_size, not from the real terminal
     fig.plot_size(max(width, 30), height)
     fig.theme("simple")
-    return fig
+    return plt, fig
 
 
-def _built(fig) -> Text:
+def plotted(fig) -> Text:
+    """The figure as Rich text (plotext's colours mapped to what the terminal has)."""
     return Text.from_ansi(fig.build().string())
 
 
@@ -134,8 +129,6 @@ def _tick_positions(n: int) -> list[int]:
 
 def chart_view(kind: str, data: dict[str, Any], width: int) -> Group:
     """`progress chart KIND LEARNER`: a title line, then the chart."""
-    from progress_cli.render.report_text import SECTIONS
-
     learner = data["learner"]
     name = learner["name"] or learner["id"]
     title = Text.assemble((SECTIONS[kind], "bold"), f" · {name} ", (f"({learner['id']})", "dim"),

@@ -10,6 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from progress_cli.render.charts_terminal import plot_figure, plotted
+
 _STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 _SCORES = (156, 163, 175)  # grey dots
 _FIT = (59, 130, 246)  # the blue of DESIGN 7's progress line
@@ -64,9 +66,9 @@ def _patterns(pt: dict) -> Panel:
         lines.append(Text(f"optimal difficulty: — ({od['reason']})", style="dim"))
     for pl in pt["plateaus"]:
         style = "yellow" if pl["current"] else "dim"
-        lines.append(Text(f"plateau: {pl['skill']} attempts {pl['first_attempt']}-{pl['last_attempt']} around "
-                          f"{pl['mean']:.0f} ({pl['start_date']} to {pl['end_date']})"
-                          + (", still on it" if pl["current"] else ""), style=style))
+        lines.append(Text(f"plateau: {pl['skill']}: stuck around {pl['mean']:.0f} for {pl['attempts']} attempts since "
+                          f"{pl['start_date']}" + (", still on it" if pl["current"] else f", until {pl['end_date']}"),
+                          style=style))
     for b in pt["breakthroughs"]:
         lines.append(Text(f"breakthrough: {b['skill']} +{b['rise']:.0f} points ({b['from']:.0f} to {b['to']:.0f}) "
                           f"by {b['end_date']}", style="green" if b["recent"] else "dim"))
@@ -80,25 +82,19 @@ def curve_chart(scores: list[float], fit, *, width: int = 80, height: int = 16) 
     terminal or with NO_COLOR."""
     if not scores:
         return None
-    import plotext as plt
-
-    fig = plt.figure
-    fig.clear()
-    plt.terminal.limit(False, False)  # size from plot_size, not from the real terminal
-    fig.plot_size(max(width, 30), height)
-    fig.theme("simple")
+    plt, fig = plot_figure(width, height)
     n = list(range(1, len(scores) + 1))
     fig.draw(fig.signal(n, scores, marker=plt.marker("·", _SCORES)))
-    if fit is not None and fit.ok and len(n) > 1:
+    if fit is not None and fit.clear_trend and len(n) > 1:  # a curve without a trend would mislead
         fig.draw(fig.signal(n, [float(v) for v in fit.predict(n)], marker=plt.marker("braille", _FIT)).lines())
     fig.ruler("y").lim(0, 100).ticks([0, 25, 50, 75, 100])
     fig.ruler("x").lim(1, max(len(n), 2))
-    text = Text.from_ansi(fig.build().string())
+    text = plotted(fig)
     fig.clear()
-    if fit is not None and fit.ok:
-        caption = f"· score per attempt   ━ {fit.formula()}   R² {fit.r2:.2f}   ({fit.attempts} attempts)"
+    if fit is not None and fit.clear_trend:
+        caption = f"· score per attempt   ━ {fit.describe()}"
     else:
-        caption = f"· score per attempt   (no curve: {fit.reason if fit is not None else 'no fit'})"
+        caption = f"· score per attempt   ({fit.describe() if fit is not None else 'no curve'})"
     return Panel(Group(text, Text(caption, style="dim")), title="Learning curve")
 
 

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Sequence
 
 from fpdf import FPDF
 
-from progress_cli.render.pdf_embedding import after_output, before_output, cuts_reused, install_fonts
+from progress_cli.render.pdf_embedding import EmbeddedFonts
 from progress_cli.render.pdf_fonts import FAMILY, FontChoice
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
@@ -19,7 +19,7 @@ RULE = (209, 213, 219)
 HEADER_FILL = (243, 244, 246)
 
 
-class Document(FPDF):
+class Document(EmbeddedFonts, FPDF):
     """An A4 or Letter portrait document with a footer `<label> · Page N of M`."""
 
     def __init__(self, *, paper: str, fonts: FontChoice, footer: str, title: str) -> None:
@@ -28,21 +28,13 @@ class Document(FPDF):
         super().__init__(orientation="P", unit="mm", format=PAPERS[paper])
         self.fonts_choice = fonts
         self.footer_label = footer
-        install_fonts(self, fonts)
+        self.use_fonts(fonts)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN + 5)
         self.set_title(title)
         self.set_author("progress-cli")
         self.set_creator("progress-cli")
         self.set_text_color(*INK)
-
-    def output(self, *args, **kwargs):
-        before_output(self)
-        try:
-            with cuts_reused():
-                return super().output(*args, **kwargs)
-        finally:
-            after_output(self)
 
     @property
     def content_width(self) -> float:

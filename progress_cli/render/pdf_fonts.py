@@ -17,6 +17,7 @@ How the chosen faces get into a document cheaply is `pdf_embedding.py`.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import shutil
@@ -26,6 +27,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
+
+from fontTools import subset, ttLib
 
 from progress_cli.errors import ProgressError
 
@@ -130,8 +133,6 @@ def _cut_file(style: str, name: str) -> Path:
 
 
 def _write_cut(source: Path, target: Path) -> None:
-    from fontTools import subset, ttLib
-
     font = ttLib.TTFont(str(source), recalcTimestamp=False)
     options = subset.Options()
     options.notdef_outline = True
@@ -166,8 +167,6 @@ def _cache_dir() -> Path:
 @lru_cache(maxsize=1)
 def _process_dir() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="progress-cli-fonts-"))
-    import atexit
-
     atexit.register(shutil.rmtree, folder, True)
     return folder
 
@@ -178,8 +177,6 @@ def _shipped(name: str) -> Path:
 
 @lru_cache(maxsize=8)
 def _coverage(path: str) -> frozenset[int]:
-    from fontTools import ttLib
-
     font = ttLib.TTFont(path, lazy=True)
     try:
         return frozenset(font.getBestCmap() or {})

@@ -19,11 +19,16 @@ _BAR = 20
 
 def render_markdown(report: dict[str, Any], template: str | Path | None = None) -> str:
     """The report as Markdown; `template` is a Jinja2 file (see the README for its variables)."""
-    compiled = _compiled(str(template) if template else None)
+    return render_template(context(report), template, DEFAULT_TEMPLATE)
+
+
+def render_template(variables: dict[str, Any], template: str | Path | None, default: str) -> str:
+    """A Markdown template (the shipped `default`, or the user's file) with these variables."""
+    compiled = _compiled(str(template) if template else None, default)
     try:
-        return compiled.render(**context(report))
+        return compiled.render(**variables)
     except Exception as exc:  # a user template's mistake: one line naming the file
-        where = template or DEFAULT_TEMPLATE
+        where = template or default
         raise ProgressError(f"--template {where}: {type(exc).__name__}: {exc}") from None
 
 
@@ -66,8 +71,8 @@ def escape(value: Any) -> str:
 
 
 @lru_cache(maxsize=8)
-def _compiled(path: str | None):
-    from jinja2 import Environment, StrictUndefined, TemplateSyntaxError
+def _compiled(path: str | None, default: str = DEFAULT_TEMPLATE):
+    from jinja2 import Environment, StrictUndefined, TemplateSyntaxError  # only for Markdown (terminal reports use goal_bar)
 
     env = Environment(autoescape=False, keep_trailing_newline=True, undefined=StrictUndefined)
     env.filters.update({
@@ -75,7 +80,7 @@ def _compiled(path: str | None):
         "minutes": text.minutes, "module_label": text.module_label, "change_line": text.change_line,
     })
     if path is None:
-        source = (resources.files("progress_cli") / "templates" / DEFAULT_TEMPLATE).read_text(encoding="utf-8")
+        source = (resources.files("progress_cli") / "templates" / default).read_text(encoding="utf-8")
     else:
         try:
             source = Path(path).read_text(encoding="utf-8")
@@ -84,4 +89,4 @@ def _compiled(path: str | None):
     try:
         return env.from_string(source)
     except TemplateSyntaxError as exc:
-        raise ProgressError(f"--template {path or DEFAULT_TEMPLATE}: line {exc.lineno}: {exc.message}") from None
+        raise ProgressError(f"--template {path or default}: line {exc.lineno}: {exc.message}") from None

@@ -25,6 +25,15 @@ SECTIONS = {
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
+def forecast_line(f: dict[str, Any] | None) -> str:
+    """A completion forecast in words: its date and 80% interval, or why there is none."""
+    if f is None:
+        return DASH
+    if f["estimate"] is None:
+        return f"no forecast: {f['reason']}" if f["reason"] != "finished" else "finished"
+    return f"around {f['estimate']} (80%: {f['low']} to {f['high']})"
+
+
 def num(value: float | None, digits: int = 1) -> str:
     return DASH if value is None else f"{value:.{digits}f}"
 
@@ -97,6 +106,7 @@ def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
         ("Attempts", f"{s['attempts']}, average score {score}"),
         ("Tasks completed", str(s["tasks_completed"])),
         ("Streak", f"{s['streak_days']} day{_s(s['streak_days'])}"),
+        ("Completion forecast", forecast_line(report.get("forecast"))),
     ]
 
 

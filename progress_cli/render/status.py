@@ -10,14 +10,16 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from progress_cli.render.report_text import forecast_line
 from progress_cli.render.terminal import READINESS_STYLE
 
 _BAR = 20
 
 
-def status_view(status: dict[str, Any]) -> Group:
-    """Summary line, modules, skills, this week, recent sessions and recommendations."""
-    parts: list = [_summary(status), _modules(status["modules"])]
+def status_view(status: dict[str, Any], completion: dict[str, Any] | None = None) -> Group:
+    """Summary line (with the completion forecast, when given), modules, skills, this week,
+    recent sessions and recommendations."""
+    parts: list = [_summary(status, completion), _modules(status["modules"])]
     if status["skills"]:
         parts.append(_skills(status["skills"]))
     if status["recent_activity"]["sessions"]:
@@ -35,7 +37,7 @@ def _num(value: float | None, fmt: str = ".1f") -> str:
     return "—" if value is None else format(value, fmt)
 
 
-def _summary(status: dict[str, Any]) -> Panel:
+def _summary(status: dict[str, Any], completion: dict[str, Any] | None) -> Panel:
     o, s = status["overall"], status["summary"]
     name = status["learner"]["name"] or status["learner"]["id"]
     hours = (o["total_time_s"] or 0) / 3600
@@ -51,9 +53,26 @@ def _summary(status: dict[str, Any]) -> Panel:
         extra.append(f"strengths: {', '.join(o['strengths'])}")
     if o["weaknesses"]:
         extra.append(f"weaknesses: {', '.join(o['weaknesses'])}")
-    body = Group(line, Text("  ".join(extra), style="dim")) if extra else line
+    lines = [line, Text("  ".join(extra), style="dim")] if extra else [line]
+    if completion is not None:
+        lines.append(Text(f"completion: {forecast_line(completion)}"))
+        if completion["basis"] and completion["estimate"] is not None:
+            lines.append(Text(completion["basis"], style="dim"))
+    lines += _risk_lines(status.get("risk"))
+    body = Group(*lines)
     as_of = dt.datetime.fromisoformat(status["as_of"]).strftime("%Y-%m-%d %H:%M %Z")
     return Panel(body, title="Status", subtitle=f"as of {as_of}", expand=True)
+
+
+def _risk_lines(risk: dict | None) -> list[Text]:
+    """The learner's risk (DESIGN 5.7), with its module and reasons, when it is known."""
+    if not risk or risk["risk"] is None:
+        return []
+    style = "bold red" if risk["at_risk"] else "green"
+    word = "at risk" if risk["at_risk"] else "on track"
+    why = f": {'; '.join(risk['reasons'])}" if risk["reasons"] else ""
+    return [Text.assemble(("risk ", "dim"), (f"{risk['risk'] * 100:.0f}% {word}", style),
+                          (f" in {risk['module_id']}{why}", "dim"))]
 
 
 def _modules(modules: list[dict]) -> Table:

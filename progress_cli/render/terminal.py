@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 READINESS_STYLE = {"BEGINNER": "red", "DEVELOPING": "yellow", "PROFICIENT": "green", "ADVANCED": "bold cyan"}
-
-
-@contextmanager
-def import_progress(enabled: bool) -> Iterator[Callable[[Path, int], Callable[[int], None]] | None]:
-    """A byte-count progress bar per file, shown only on a terminal."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if not enabled or not console.is_terminal:
-        yield None
-        return
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        def on_start(path: Path, size: int) -> Callable[[int], None]:
-            task = progress.add_task(path.name, total=size)
-            return lambda n: progress.advance(task, n)
-        yield on_start
 
 
 def import_summary_table(files, *, dry_run: bool) -> Table:
@@ -47,7 +28,7 @@ def import_summary_table(files, *, dry_run: bool) -> Table:
 def learners_table(rows: list[dict[str, Any]], tz: ZoneInfo) -> Table:
     """Readiness is one coloured letter per module (B, D, P, A), in catalog order."""
     table = Table(title=f"Learners ({len(rows)})", caption="readiness per module: B beginner · D developing · "
-                  "P proficient · A advanced")
+                  "P proficient · A advanced · risk of not finishing a module in time (! at risk)")
     table.add_column("learner")
     table.add_column("name")
     table.add_column("progress", justify="right")
@@ -55,15 +36,23 @@ def learners_table(rows: list[dict[str, Any]], tz: ZoneInfo) -> Table:
     table.add_column("readiness")
     table.add_column("last activity")
     table.add_column("events", justify="right")
+    table.add_column("risk", justify="right")
     for r in rows:
         readiness = "".join(f"[{READINESS_STYLE.get(level, '')}]{level[0]}[/]" for level in r["readiness"].values())
         table.add_row(
             r["learner_id"], r["name"] or "",
             "—" if r["total_progress"] is None else f"{r['total_progress']:.0f}%",
             "—" if r["streak_days"] is None else f"{r['streak_days']}d",
-            readiness or "—", _local(r["last_activity"], tz), str(r["events"]),
+            readiness or "—", _local(r["last_activity"], tz), str(r["events"]), _risk(r),
         )
     return table
+
+
+def _risk(row: dict[str, Any]) -> str:
+    """The risk of not finishing a started module in time (DESIGN 5.7); red when at risk."""
+    if row.get("risk") is None:
+        return "—"
+    return f"[red]{row['risk'] * 100:.0f}%![/red]" if row["at_risk"] else f"{row['risk'] * 100:.0f}%"
 
 
 def _local(iso: str | None, tz: ZoneInfo) -> str:

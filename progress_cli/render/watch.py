@@ -1,16 +1,22 @@
-"""The live terminal view of `progress watch`: a dashboard plus a feed of recent changes."""
+"""The live terminal view of `progress watch`: a dashboard plus a feed of recent changes.
+
+It draws what it is given (services.watch.dashboard_data and the activity rows); the
+polling is the caller's."""
 
 from __future__ import annotations
 
-from collections import deque
-from typing import Any
+from typing import Any, Iterable
+from zoneinfo import ZoneInfo
 
 from rich.console import Group
 from rich.live import Live
 from rich.panel import Panel
 from rich.text import Text
 
-FEED = 10
+from progress_cli.render.status import status_view
+from progress_cli.render.terminal import learners_table
+
+FEED = 10  # activity rows kept on screen
 
 
 def describe(row: dict[str, Any]) -> str:
@@ -28,32 +34,17 @@ def describe(row: dict[str, Any]) -> str:
     return f"{kind} {who}".strip()
 
 
-def _view(settings, learner: str | None, feed: deque) -> Group:
-    from progress_cli.render.status import status_view
-    from progress_cli.render.terminal import learners_table
-    from progress_cli.services.learners import list_learners
-    from progress_cli.services.status import learner_status
-
-    body = (status_view(learner_status(settings.db, learner, tz=settings.tz)) if learner
-            else learners_table(list_learners(settings.db, tz=settings.tz), settings.tz))
+def watch_view(data: dict[str, Any], feed: Iterable[dict[str, Any]], tz: ZoneInfo) -> Group:
+    """The dashboard (`data`: {"status": services.status.Status} or {"learners": [...]}) above
+    the recent activity rows."""
+    if "status" in data:
+        body = status_view(data["status"].payload, data["status"].completion)
+    else:
+        body = learners_table(data["learners"], tz)
     lines = [Text(f"#{r['id']} {r['at'][11:19]}  {describe(r)}") for r in feed] or [Text("waiting for changes…", style="dim")]
     return Group(body, Panel(Group(*lines), title="Activity (Ctrl-C to quit)"))
 
 
-def live_dashboard(engine, settings, learner: str | None, since: int, interval: float, once: bool) -> None:
-    """Redraw when a change is committed (polled every `interval` seconds)."""
-    import time
-
-    from progress_cli.services.watch import poll
-
-    feed: deque = deque(maxlen=FEED)
-    with Live(_view(settings, learner, feed), refresh_per_second=4, screen=False) as live:
-        while True:
-            rows = poll(engine, since, learner)
-            if rows:
-                since = rows[-1]["id"]
-                feed.extend(rows)
-                live.update(_view(settings, learner, feed))
-            if once:
-                return
-            time.sleep(interval)
+def live_screen(first: Group) -> Live:
+    """A Rich Live display showing `first`; `update(view)` redraws it."""
+    return Live(first, refresh_per_second=4, screen=False)

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from progress_cli.analytics import Analysis
-from progress_cli.analytics.recommend import recommendations
+from progress_cli.analytics import forecast as fc
+from progress_cli.analytics.insights import LearnerView, completion_forecasts
+from progress_cli.analytics.recommend import learner_recommendations
 from progress_cli.catalog import Catalog
 from progress_cli.reports import figures
-from progress_cli.reports._rows import by_learner, one_per_learner, rows
+from progress_cli.analytics.rows import by_learner, one_per_learner, rows
 from progress_cli.reports.charts import chart_data
 from progress_cli.reports.goals import next_goals
 from progress_cli.reports.periods import Period
@@ -41,6 +43,8 @@ class ReportInputs:
     # period, [{"id", "name", "type", "points", "earned_at"}]; milestones: the upcoming ones at
     # the period's end, [{"id", "name", "progress", "estimated_date"}]. Absent: empty lists.
     awards: Mapping[str, Mapping[str, list]] = field(default_factory=dict)
+    # The completion forecasts' calibration (analytics.calibration.Calibrations), as stored.
+    calibrations: Mapping = field(default_factory=dict)
 
 
 def build_reports(inputs: ReportInputs, learner_ids: list[str]) -> list[dict[str, Any]]:
@@ -48,14 +52,13 @@ def build_reports(inputs: ReportInputs, learner_ids: list[str]) -> list[dict[str
     now, before, period, catalog = inputs.now, inputs.before, inputs.period, inputs.catalog
     end_day = inputs.moment.astimezone(inputs.tz).date()
     overall_now = one_per_learner(rows(now.overall, ["learner_id", "total_progress", "certificate_progress",
-                                                     "weaknesses", "streak_days"]))
+                                                     "streak_days"]))
     overall_before = one_per_learner(rows(before.overall, ["learner_id", "total_progress"]))
-    last_active = {r["learner_id"]: r["last_active_day"] for r in rows(now.streaks, ["learner_id", "last_active_day"])}
     modules_now = by_learner(rows(now.modules, ["learner_id", "module_id", "in_catalog", "completion_rate",
-                                                "average_score", "readiness", "trend_slope", "trend_direction"]))
+                                                "average_score", "readiness"]))
     completion_before = {(r["learner_id"], r["module_id"]): r["completion_rate"]
                          for r in rows(before.modules, ["learner_id", "module_id", "completion_rate"])}
-    skills_now = by_learner(rows(now.skills, ["learner_id", "skill", "current_level", "mastery"]))
+    skills_now = by_learner(rows(now.skills, ["learner_id", "skill", "current_level"]))
     levels_before = {(r["learner_id"], r["skill"]): r["current_level"]
                      for r in rows(before.skills, ["learner_id", "skill", "current_level"])}
     activity = figures.period_activity(now, period)
@@ -64,6 +67,8 @@ def build_reports(inputs: ReportInputs, learner_ids: list[str]) -> list[dict[str
     week = _last_week(period, end_day)
     week_activity = figures.period_activity(now, week) if period.kind == "month" else activity
     charts = chart_data(now, end_day, learner_ids)
+    week_minutes = {lid: (week_activity.get(lid, {}).get("practice_s") or 0.0) / 60.0 for lid in learner_ids}
+    recommendations = learner_recommendations(now, catalog, learner_ids, week_minutes=week_minutes)
     titles = {m.id: m.title for m in catalog.modules}
     skill_names = {s.id: s.name for s in catalog.skills}
 
@@ -73,17 +78,6 @@ def build_reports(inputs: ReportInputs, learner_ids: list[str]) -> list[dict[str
         act = activity.get(lid, {})
         mods = modules_now.get(lid, [])
         skills = skills_now.get(lid, [])
-        week_minutes = (week_activity.get(lid, {}).get("practice_s") or 0.0) / 60.0
-        recs = recommendations(
-            catalog=catalog,
-            modules=[{"module_id": m["module_id"], "average_score": m["average_score"],
-                      "trend": {"slope": m["trend_slope"], "direction": m["trend_direction"]}} for m in mods],
-            skills=[{"skill": s["skill"], "mastery": s["mastery"]} for s in skills],
-            weaknesses=o.get("weaknesses") or [],
-            streak_days=o.get("streak_days") or 0,
-            last_active_day=_date_text(last_active.get(lid)),
-            week_minutes=week_minutes,
-        )
         changes = _skill_changes(lid, skills, levels_before, skill_names)
         awards = inputs.awards.get(lid, {})
         reports.append({
@@ -99,14 +93,22 @@ def build_reports(inputs: ReportInputs, learner_ids: list[str]) -> list[dict[str
             "improvements": [c for c in changes if c["change"] > 0][:TOP_CHANGES],
             "challenges": sorted((c for c in changes if c["change"] < 0),
                                  key=lambda c: (round(c["change"], 9), c["skill"]))[:TOP_CHANGES],
-            "recommendations": recs,
-            "next_goals": next_goals(recs, weekly_goal_minutes=catalog.weekly_goal_minutes,
-                                     week_minutes=week_minutes, module_titles=titles, skill_names=skill_names,
+            "recommendations": recommendations[lid],
+            "forecast": _completion_forecast(now, lid, inputs.calibrations),
+            "next_goals": next_goals(recommendations[lid], weekly_goal_minutes=catalog.weekly_goal_minutes,
+                                     week_minutes=week_minutes[lid], module_titles=titles, skill_names=skill_names,
                                      week_label="this week" if period.kind == "week" else "the last 7 days"),
             "labels": {"modules": titles, "skills": skill_names},
             "charts": charts[lid],
         })
     return reports
+
+
+def _completion_forecast(now: Analysis, learner_id: str, calibrations: Mapping) -> dict[str, Any]:
+    """The catalog's completion forecast at the report's moment (DESIGN 5.6), as `status`."""
+    if learner_id not in set(now.prepared.learners):
+        return fc.no_forecast("no events yet")
+    return completion_forecasts(LearnerView(now, learner_id), dict(calibrations), per_module=False)["completion"]
 
 
 def _summary(now: dict, before: dict, act: dict, previous_score: float | None) -> dict[str, Any]:
@@ -183,6 +185,3 @@ def _last_week(period: Period, end_day: dt.date) -> Period:
     """The 7 days ending on the report's last day (a month's "this week")."""
     return Period("days", "", end_day - dt.timedelta(days=LAST_WEEK_DAYS - 1), end_day)
 
-
-def _date_text(value: Any) -> str | None:
-    return None if value is None else str(value)[:10]

@@ -18,7 +18,7 @@ import numpy as np
 
 from progress_cli.analytics import Analysis
 from progress_cli.catalog import Catalog
-from progress_cli.reports._rows import by_learner, column
+from progress_cli.analytics.rows import by_learner, column
 from progress_cli.reports.palette import HEATMAP_DAYS, PROGRESS_DAYS, heat_level
 from progress_cli.reports.periods import day_number, from_day_number
 

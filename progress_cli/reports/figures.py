@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from progress_cli.analytics import Analysis
-from progress_cli.reports._rows import by_learner, one_per_learner, rows
+from progress_cli.analytics.rows import by_learner, one_per_learner, rows
 from progress_cli.reports.periods import Period, day_number
 
 _ACTIVITY = ["practice_s", "events", "sessions", "attempts", "average_score"]

@@ -66,11 +66,15 @@ def period_containing(kind: str, day: dt.date) -> Period:
 
 def resolve_period(kind: str, value: str | None, tz: ZoneInfo, as_of: dt.datetime) -> Period:
     """The period `--week VALUE` / `--month VALUE` names (`None` or LAST: the last complete one)."""
-    option = f"--{kind}"
     if value is None or value == LAST:
         today = as_of.astimezone(tz).date()
         current = period_containing(kind, today)
         return current if current.end_moment(tz) <= as_of else current.previous()
+    return named_period(kind, value)
+
+
+def named_period(kind: str, value: str) -> Period:
+    """The week (`2026-W47`, or a date in it) or month (`2026-11`, or a date in it) `value` names."""
     text = value.strip()
     if kind == "week":
         match = _ISO_WEEK.match(text)
@@ -79,19 +83,19 @@ def resolve_period(kind: str, value: str | None, tz: ZoneInfo, as_of: dt.datetim
             try:
                 return period_containing("week", dt.date.fromisocalendar(year, week, 1))
             except ValueError:
-                raise ProgressError(f"{option}: {year} has no ISO week {week}") from None
+                raise ProgressError(f"{year} has no ISO week {week}") from None
     else:
         match = _MONTH.match(text)
         if match:
             year, month = int(match.group(1)), int(match.group(2))
             if not 1 <= month <= 12:
-                raise ProgressError(f"{option}: no month {month} (use YYYY-MM)")
+                raise ProgressError(f"no month {month} (use YYYY-MM)")
             return period_containing("month", dt.date(year, month, 1))
     try:
         return period_containing(kind, dt.date.fromisoformat(text))
     except ValueError:
         expected = "YYYY-Www or YYYY-MM-DD" if kind == "week" else "YYYY-MM or YYYY-MM-DD"
-        raise ProgressError(f"{option}: cannot read {value!r} (use {expected})") from None
+        raise ProgressError(f"cannot read {value!r} as a {kind} (use {expected})") from None
 
 
 def report_moment(period: Period, tz: ZoneInfo, as_of: dt.datetime) -> tuple[dt.datetime, bool]:

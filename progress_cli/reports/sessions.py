@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from progress_cli.analytics import Analysis
-from progress_cli.reports._rows import by_learner, rows
+from progress_cli.analytics.rows import by_learner, rows
 
 
 def session_list(analysis: Analysis) -> dict[str, list[dict]]:

@@ -21,20 +21,28 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
+from progress_cli import config
 from progress_cli.catalog import Catalog
-from progress_cli.certs import codes, issuing, keys
-from progress_cli.certs.eligibility import Eligibility, Figures, check, estimate
+from progress_cli.certs import codes, issuing, keys, statuslist
+from progress_cli.certs.credential import build_credential, sign
+from progress_cli.certs.eligibility import TREND_WEEKS, Eligibility, Figures, check, estimate
+from progress_cli.certs.figures import figures_by_learner
+from progress_cli.certs.identity import Identity
 from progress_cli.certs.issuing import IssueOutcome, from_text, to_text
-from progress_cli.certs.register import iso
+from progress_cli.certs.register import iso, listing, summary
 from progress_cli.certs.validity import expired
-from progress_cli.config import parse_as_of
+from progress_cli.config import KEYS_FOLDER, data_dir, parse_as_of
 from progress_cli.errors import ProgressError, UsageError
-from progress_cli.services.store_access import open_engine, require_learners, store_exists, stored_catalog
-from progress_cli.store import activity, queries, read_connection, write_transaction
+from progress_cli.services.output_files import certificate_paths, remove_quietly, write_atomic
+from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
+from progress_cli.store import activity, queries, read_snapshot, write_transaction
 from progress_cli.store import certs as store
 from progress_cli.store.engine import database_url
 
 BATCH_LEARNERS = 500
+CERTIFICATE_MODE = 0o644  # the files are meant to be handed out
+# render.certificate_pdf.render_certificate_pdf, given by the caller: services do not render.
+RenderPdf = Callable[..., bytes]  # (cert, *, token, issuer, tz, issuer_name, page_url) -> PDF bytes
 
 
 def _now() -> dt.datetime:
@@ -51,10 +59,8 @@ def keys_dir(db: str) -> Path:
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         store_path = Path(url.database)
         return store_path.with_name(store_path.name + ".keys")
-    from progress_cli.config import default_db
-
     digest = hashlib.sha256(url.render_as_string(hide_password=True).encode("utf-8")).hexdigest()[:16]
-    return Path(default_db()).parent / "keys" / f"{url.get_backend_name()}-{digest}"
+    return data_dir() / KEYS_FOLDER / f"{url.get_backend_name()}-{digest}"
 
 
 def _certification(catalog: Catalog):
@@ -117,7 +123,7 @@ def init_keys(db: str, *, rotate: bool) -> dict[str, Any]:
     """`keys init`: create the signing key pair (or a new one with `rotate`)."""
     engine = open_engine(db)
     directory = keys_dir(db)
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         existing = store.current_key(conn)
     if existing is not None and not rotate:
         engine.dispose()
@@ -131,7 +137,7 @@ def init_keys(db: str, *, rotate: bool) -> dict[str, Any]:
 def show_keys(db: str) -> dict[str, Any]:
     """`keys show`: the signing key and the retired ones (public halves only)."""
     engine = open_engine(db)
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         rows = store.signing_keys(conn)
     engine.dispose()
     if not rows:
@@ -142,9 +148,9 @@ def show_keys(db: str) -> dict[str, Any]:
     return {"current": current[0] if current else None, "retired": [v for v, r in zip(views, rows) if not r["current"]]}
 
 
-def _signer(engine: Engine, directory: Path) -> keys.Signer:
+def current_signer(engine: Engine, directory: Path) -> keys.Signer:
     """The current signing key, created on first use."""
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         row = store.current_key(conn)
     if row is None:
         row, _ = _create_key(engine, directory, rotate=False)
@@ -157,14 +163,14 @@ def _signer(engine: Engine, directory: Path) -> keys.Signer:
 def _figures(engine: Engine, catalog: Catalog, learner_ids: list[str], tz: ZoneInfo,
              moments: list[dt.datetime]) -> list[dict[str, Figures]]:
     """For each moment, learner_id -> Figures, computed from the events (a batch of learners at a time)."""
+    # pandas (~0.3 s): cert list, verify, revoke and keys need no analytics
     from progress_cli.analytics import analyze
-    from progress_cli.certs.figures import figures_by_learner
     from progress_cli.services.frames import events_frame
 
     out: list[dict[str, Figures]] = [{} for _ in moments]
     for start in range(0, len(learner_ids), BATCH_LEARNERS):
         chunk = learner_ids[start:start + BATCH_LEARNERS]
-        with read_connection(engine) as conn:
+        with read_snapshot(engine) as conn:
             frame = events_frame(queries.live_events(conn, learner_ids=chunk))
         for i, moment in enumerate(moments):
             out[i].update(figures_by_learner(analyze(frame, catalog, tz.key, moment), catalog.certification))
@@ -174,8 +180,6 @@ def _figures(engine: Engine, catalog: Catalog, learner_ids: list[str], tz: ZoneI
 def check_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
     """`cert check`: each requirement with required / current / met, the certificate progress,
     an estimated date of eligibility, and the learner's latest certificate."""
-    from progress_cli.certs.eligibility import TREND_WEEKS
-    from progress_cli.certs.register import summary
 
     engine = open_engine(db)
     require_learners(engine, [learner_id])
@@ -185,7 +189,7 @@ def check_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None =
     moments = [moment - dt.timedelta(weeks=k) for k in range(TREND_WEEKS + 1)]
     snapshots = _figures(engine, catalog, [learner_id], tz, moments)
     results = [check(catalog, s.get(learner_id, Figures())) for s in snapshots]
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         name = queries.learner_names(conn, [learner_id]).get(learner_id)
         latest = store.latest_certificate(conn, learner_id, cert.name)
     engine.dispose()
@@ -218,41 +222,41 @@ class _Run:
     engine: Engine
     catalog: Catalog
     signer: keys.Signer
+    identity: Identity
     tz: ZoneInfo
     as_of: dt.datetime
     issued_at: dt.datetime
     out_dir: Path
     renew_before_days: int | None
     explicit: bool
-    fonts: Any
+    render_pdf: RenderPdf
     render_times: list[float] = field(default_factory=list)
 
 
-def issue_certificates(db: str, *, learner_id: str | None, out_dir: Path, tz: ZoneInfo, as_of: str | None = None,
-                       renew_before_days: int | None = None,
-                       on_start: Callable[[int], Callable[[], None]] | None = None) -> IssueOutcome:
+def issue_certificates(db: str, *, learner_id: str | None, out_dir: Path, tz: ZoneInfo, render_pdf: RenderPdf,
+                       as_of: str | None = None, renew_before_days: int | None = None,
+                       on_start: Callable[[int], Callable[[int], None]] | None = None) -> IssueOutcome:
     """`cert issue`: one learner (`learner_id`) or everyone (None). Never prompts.
 
     Decides from one read of the store, then takes the write lock only for the learners to
-    certify, deciding again inside it. `on_start(total)` may return a callback run after each
-    of them (a progress bar). The signing key is created on the first certificate issued.
+    certify, deciding again inside it. `render_pdf` draws each certificate. `on_start(total)`
+    may return `advance(n)`, called after each of them (a progress bar). The signing key is
+    created on the first certificate issued.
     """
-    from progress_cli.certs.fonts import FontSet
-
     if renew_before_days is not None and renew_before_days < 0:
-        raise UsageError("--renew-before: a number of days >= 0")
+        raise UsageError(f"a renewal window is a number of days >= 0, not {renew_before_days}")
     engine = open_engine(db)
     if learner_id is not None:
         require_learners(engine, [learner_id])
     catalog = stored_catalog(engine)
     cert = _certification(catalog)
     moment = parse_as_of(as_of, tz)
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         learner_ids = [learner_id] if learner_id is not None else queries.learner_ids(conn)
         names = queries.learner_names(conn, learner_ids)
     figures = _figures(engine, catalog, learner_ids, tz, [moment])[0]
     results = {lid: check(catalog, figures.get(lid, Figures())) for lid in learner_ids}
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         latest = store.latest_certificates(conn, learner_ids, cert.name)
     run_options = {"as_of": moment, "renew_before_days": renew_before_days, "explicit": learner_id is not None}
     outcome = IssueOutcome()
@@ -265,16 +269,15 @@ def issue_certificates(db: str, *, learner_id: str | None, out_dir: Path, tz: Zo
             outcome.record(decision, lid, latest.get(lid), results[lid])
     if to_issue:
         advance = on_start(len(to_issue)) if on_start else None
-        with FontSet() as fonts:
-            fonts.paths_for("".join(names.get(lid) or lid for lid in to_issue) + cert.name
-                            + "".join(s.name for s in catalog.skills))
-            run = _Run(engine=engine, catalog=catalog, signer=_signer(engine, keys_dir(db)), tz=tz,
-                       issued_at=issuing.issue_moment(moment, _now()), out_dir=out_dir, fonts=fonts, **run_options)
-            for lid in to_issue:
-                _issue_one(run, outcome, lid, names.get(lid), results[lid], figures.get(lid, Figures()))
-                if advance:
-                    advance()
-            outcome.render_times = run.render_times
+        signer = current_signer(engine, keys_dir(db))
+        run = _Run(engine=engine, catalog=catalog, signer=signer, identity=Identity(catalog.issuer, signer.public),
+                   tz=tz, issued_at=issuing.issue_moment(moment, _now()), out_dir=out_dir, render_pdf=render_pdf,
+                   **run_options)
+        for lid in to_issue:
+            _issue_one(run, outcome, lid, names.get(lid), results[lid], figures.get(lid, Figures()))
+            if advance:
+                advance(1)
+        outcome.render_times = run.render_times
     engine.dispose()
     for entries in (outcome.issued, outcome.already_valid, outcome.not_eligible):
         entries.sort(key=lambda e: e["learner_id"])
@@ -300,8 +303,6 @@ def _issue_one(run: _Run, outcome: IssueOutcome, learner_id: str, name: str | No
                 decision = issuing.ALREADY_VALID  # another process took this issue slot first
                 latest = store.latest_certificate(conn, learner_id, cert_name)
     except BaseException:
-        from progress_cli.certs.files import remove_quietly
-
         remove_quietly(written)
         raise
     outcome.record(decision, learner_id, latest, result)
@@ -310,32 +311,32 @@ def _issue_one(run: _Run, outcome: IssueOutcome, learner_id: str, name: str | No
 def _write_new(run: _Run, conn, learner_id: str, name: str | None, result: Eligibility, figures: Figures,
                latest: dict | None, written: list[Path]) -> dict | None:
     """Create, store and write one certificate inside the learner's transaction; None if the slot was taken."""
-    from progress_cli.certs.credential import build_credential, sign
-    from progress_cli.certs.files import certificate_paths, write_atomically
-    from progress_cli.certs.pdf import render_pdf
 
     code = codes.new_code()
     while store.certificate_by(conn, code=code) is not None:  # 60 random bits: never in practice
         code = codes.new_code()
+    index, status = _status_entry(conn, run.identity)
     started = time.perf_counter()
     cert = issuing.new_certificate(run.catalog, learner_id=learner_id, learner_name=name, result=result,
                                    figures=figures, issued_at=run.issued_at, tz=run.tz, code=code)
-    token = sign(build_credential(cert, run.signer.public), run.signer)
-    pdf = render_pdf(cert, token=token, issuer=run.signer.public.did, tz=run.tz, fonts=run.fonts)
+    identity = run.identity
+    token = sign(build_credential(cert, identity.profile, status), run.signer, identity.kid)
+    pdf = run.render_pdf(cert, token=token, issuer=identity.did, tz=run.tz, issuer_name=identity.profile.name,
+                         page_url=identity.page_url(code))
     run_seconds = time.perf_counter() - started
     slot = (latest["issue_slot"] if latest else 0) + 1
+    row = issuing.store_row(cert, slot=slot, key_id=run.signer.public.key_id, token=token) | {"status_index": index}
     try:
         with conn.begin_nested():
-            store.insert_certificate(conn, issuing.store_row(cert, slot=slot, key_id=run.signer.public.key_id,
-                                                             token=token))
+            store.insert_certificate(conn, row)
     except IntegrityError:
         return None
     activity.record(conn, "certificate_issued", learner_id, certificate_id=cert.certificate_id, code=code,
                     certification=cert.certification, valid_until=cert.valid_until.isoformat())
     pdf_path, jwt_path = certificate_paths(run.out_dir, learner_id, code)
     written.extend([pdf_path, jwt_path])
-    write_atomically(pdf_path, pdf)
-    write_atomically(jwt_path, token.encode("ascii"))
+    write_atomic(pdf_path, pdf, mode=CERTIFICATE_MODE)
+    write_atomic(jwt_path, token.encode("ascii"), mode=CERTIFICATE_MODE)
     run.render_times.append(run_seconds)
     return {"learner_id": learner_id, "certificate_id": cert.certificate_id, "code": code,
             "valid_until": cert.valid_until.isoformat(), "pdf": str(pdf_path), "credential": str(jwt_path),
@@ -343,72 +344,22 @@ def _write_new(run: _Run, conn, learner_id: str, name: str | None, result: Eligi
             and not expired(from_text(latest["valid_until"]), run.as_of)}
 
 
-# --------------------------------------------------------------------------- verify, revoke, list
-
-def _lookup(conn) -> Callable[[str], Any]:
-    from progress_cli.certs.verify import Registered
-
-    def lookup(credential_id: str):
-        row = store.certificate_by(conn, certificate_id=credential_id.removeprefix("urn:uuid:"))
-        if row is None:
-            return None
-        revoked = from_text(row["revoked_at"]) if row["revoked_at"] else None
-        return Registered(code=row["code"], revoked_at=revoked, revoked_reason=row["revoked_reason"])
-    return lookup
+def _status_entry(conn, identity: Identity) -> tuple[int | None, dict | None]:
+    """A free random index in the revocation list and the credentialStatus naming it, or
+    (None, None) without a verify_url. Run under the write lock, so no other issuer takes it."""
+    if identity.status_list_url is None:
+        return None, None
+    size = statuslist.list_size(store.status_indexes_held(conn))
+    index = statuslist.pick_index(lambda i: store.status_index_taken(conn, i), size)
+    return index, statuslist.entry(identity.status_list_url, index)
 
 
-def verify(db: str, target: str, *, tz: ZoneInfo, as_of: str | None = None, issuer: str | None = None) -> dict[str, Any]:
-    """`cert verify FILE|CODE`: the verdict (VALID, EXPIRED, REVOKED or INVALID) and why.
-
-    A file (.jwt, or a certificate PDF with its attached credential) is checked against the
-    store's keys and register when the store exists, else offline against the did:key it
-    names. With `issuer` (a did:key), only that issuer is trusted and the store is not read.
-    A code is looked up in the store.
-    """
-    from progress_cli.certs.verify import not_found, verdict_json, verify_token
-
-    moment = parse_as_of(as_of, tz)
-    path = Path(target)
-    token, code = (_token_from_file(path), None) if path.is_file() else (None, codes.normalize_code(target))
-    if token is None and code is None:
-        raise ProgressError(f"{target!r} is neither a file nor a verification code (like K7QD-2MZP-9XRT)")
-    if token is not None and (issuer is not None or not store_exists(db)):
-        verdict = verify_token(token, as_of=moment, trusted=None if issuer is None else {issuer}, lookup=None)
-        return verdict_json(verdict, as_of=moment, source=target, store_used=False)
-    if issuer is not None or not store_exists(db):
-        raise ProgressError(f"a verification code is looked up in the store that issued it; no store at {db} "
-                            "(point --db at it, or verify the .jwt or PDF file)")
-    engine = open_engine(db)
-    with read_connection(engine) as conn:
-        trusted = {r["did"] for r in store.signing_keys(conn)}
-        row = store.certificate_by(conn, code=code) if token is None else None
-        if token is None and row is None:
-            engine.dispose()
-            return not_found(code, as_of=moment)
-        verdict = verify_token(token or row["token"], as_of=moment, trusted=trusted, lookup=_lookup(conn))
-    engine.dispose()
-    return verdict_json(verdict, as_of=moment, source=code or target, store_used=True)
-
-
-def _token_from_file(path: Path) -> str:
-    from progress_cli.certs.pdf import token_in_pdf
-
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ProgressError(f"cannot read {path}: {exc.strerror}") from None
-    if data.startswith(b"%PDF"):
-        token = token_in_pdf(data)
-        if token is None:
-            raise ProgressError(f"{path}: no credential attached to this PDF; verify its .jwt file or its code")
-        return token
-    return data.decode("ascii", errors="replace").strip()
-
+# --------------------------------------------------------------------------- revoke, list (verify: services/cert_verify.py)
 
 def revoke(db: str, code_or_id: str, *, reason: str) -> dict[str, Any]:
     """`cert revoke`: mark a certificate revoked (once; revoking again changes nothing)."""
     if not reason.strip():
-        raise UsageError("--reason must say why the certificate is revoked")
+        raise UsageError("a revocation needs a reason: say why the certificate is revoked")
     code = codes.normalize_code(code_or_id)
     engine = open_engine(db)
     with write_transaction(engine) as conn:
@@ -432,13 +383,12 @@ def list_certificates(db: str, *, tz: ZoneInfo, as_of: str | None = None,
                       expiring_within: int | None = None) -> list[dict[str, Any]]:
     """`cert list`: every certificate with its status as of `as_of`, soonest to expire first;
     with `expiring_within`, the valid, not renewed ones expiring within that many days."""
-    from progress_cli.certs.register import listing
 
     if expiring_within is not None and expiring_within < 0:
-        raise UsageError("--expiring-within: a number of days >= 0")
+        raise UsageError(f"an expiry window is a number of days >= 0, not {expiring_within}")
     moment = parse_as_of(as_of, tz)
     engine = open_engine(db)
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         rows = store.all_certificates(conn)
     engine.dispose()
     return listing(rows, moment, expiring_within)

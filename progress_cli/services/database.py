@@ -6,9 +6,11 @@ from typing import Any, Callable
 
 from sqlalchemy import Engine, inspect
 
+from progress_cli.certs.keys import copy_private_keys
 from progress_cli.errors import StoreError
+from progress_cli.services.certs import keys_dir
 from progress_cli.services.store_access import store_exists
-from progress_cli.store import create_store_engine, open_store, read_connection, write_transaction
+from progress_cli.store import create_store_engine, open_store, read_snapshot, write_transaction
 from progress_cli.store.migrations import applied_versions
 from progress_cli.store.transfer import copy_table, reset_sequences, row_counts, store_tables
 
@@ -28,7 +30,7 @@ def store_info(db: str) -> dict[str, Any]:
         raise StoreError(f"no store at {db}; create one with `progress init`")
     engine = create_store_engine(db)
     try:
-        with read_connection(engine) as conn:
+        with read_snapshot(engine) as conn:
             present = set(inspect(conn).get_table_names())
             versions = applied_versions(conn) if MIGRATIONS_TABLE in present else []
             counts = row_counts(conn, present)
@@ -46,15 +48,13 @@ def copy_store(source_db: str, target_db: str, *,
     callback that is given the rows copied as they go. The private signing keys kept beside the
     source are copied beside the target, so the copy can go on issuing certificates.
     """
-    from progress_cli.certs.keys import copy_private_keys
-    from progress_cli.services.certs import keys_dir
 
     source, target = open_store(source_db), open_store(target_db)
     try:
         if _url(source) == _url(target):
             raise StoreError("db copy: the target is the source store")
         tables = [t for t in store_tables() if t.name != MIGRATIONS_TABLE]
-        with read_connection(source) as src, write_transaction(target) as dst:
+        with read_snapshot(source) as src, write_transaction(target) as dst:
             held = {name: n for name, n in row_counts(dst).items() if n and name != MIGRATIONS_TABLE}
             if held:
                 name = max(held, key=held.get)

@@ -23,11 +23,12 @@ from typing import Callable, Iterable, Mapping
 
 from sqlalchemy import Engine
 
-from progress_cli.errors import ProgressError, UsageError
+from progress_cli.errors import ProgressError
 from progress_cli.mail.config import MailConfigError, SmtpConfig, smtp_config
 from progress_cli.mail.messages import POLICY, Content, build_message, message_id
 from progress_cli.mail.transport import SendFailed, SmtpTransport
-from progress_cli.store import read_connection, write_transaction
+from progress_cli.services.output_files import safe_id, write_atomic
+from progress_cli.store import read_snapshot, write_transaction
 from progress_cli.store import deliveries as store
 from progress_cli.store.deliveries import Key
 
@@ -93,7 +94,7 @@ def mail_settings(*, dry_run: bool, environ: Mapping[str, str] | None = None) ->
 
 
 def sent_already(engine: Engine, kind: str, subjects: set[str]) -> set[Key]:
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         return store.sent_keys(conn, kind, subjects)
 
 
@@ -143,8 +144,6 @@ def _deliver_one(engine: Engine, item: Outgoing, transport: SmtpTransport, confi
 
 
 def _dry_run(engine: Engine, outgoing: Iterable[Outgoing], out_dir: Path) -> DeliveryOutcome:
-    from progress_cli.services.output_files import write_atomic
-
     outcome = DeliveryOutcome(dry_run=True, out_dir=out_dir)
     sender = os.environ.get("PROGRESS_MAIL_FROM", "").strip() or DRY_RUN_SENDER
     domain = sender.rpartition("@")[2].rstrip(">") or "localhost"
@@ -153,7 +152,7 @@ def _dry_run(engine: Engine, outgoing: Iterable[Outgoing], out_dir: Path) -> Del
         if key.recipient is None:
             outcome.no_address += 1
             continue
-        with read_connection(engine) as conn:
+        with read_snapshot(engine) as conn:
             if key in store.sent_keys(conn, key.kind, {key.subject}):
                 outcome.already_sent += 1
                 continue
@@ -169,23 +168,12 @@ def _dry_run(engine: Engine, outgoing: Iterable[Outgoing], out_dir: Path) -> Del
 
 def eml_name(key: Key) -> str:
     """`<kind>-<learner>-<subject>-<recipient>.eml`, safe as a file name on every system."""
-    from progress_cli.services.output_files import safe_id
-
     return "-".join(safe_id(part) for part in (key.kind, key.learner_id, key.subject, key.recipient)) + ".eml"
 
 
 def _entry(key: Key, status: str, msg_id: str | None, error: str | None) -> dict:
     return {"kind": key.kind, "learner_id": key.learner_id, "subject": key.subject, "recipient": key.recipient,
             "status": status, "message_id": msg_id, "error": error}
-
-
-def check_dry_run(dry_run: bool, out: Path | None) -> Path | None:
-    """The .eml folder of a dry run (required), or None for a real one."""
-    if not dry_run:
-        return None
-    if out is None:
-        raise UsageError("a dry run writes each message as a .eml file: give --out DIR")
-    return out
 
 
 def _now() -> dt.datetime:

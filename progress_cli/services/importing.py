@@ -7,21 +7,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
-import orjson
 from sqlalchemy import Engine
 
 from progress_cli import __version__
 from progress_cli.catalog import Catalog
 from progress_cli.errors import UsageError
-from progress_cli.ingest.reader import FORMATS, check_file, detect_format, file_sha256, read_events
+from progress_cli.ingest.reader import (FORMATS, check_column_map, check_file, detect_format, file_sha256,
+                                        read_events)
 from progress_cli.ingest.record import RowRejected, parse_timestamp
 from progress_cli.ingest.xapi import Skip, Void
+from progress_cli.json_output import JsonOutputError, to_json
 from progress_cli.store import activity, queries, write_transaction
 from progress_cli.services.batch_writer import BatchWriter
 from progress_cli.store.writes import apply_voids, mark_voided, write_voids
@@ -65,20 +67,51 @@ class RejectsLog:
             return
         if self._fh is None:
             self._fh = self.path.open("w", encoding="utf-8")
-        entry = {"file": str(file), "line": line, "reason": reason, "row": raw}
-        try:
-            text = orjson.dumps(entry).decode()
-        except TypeError:  # big integers, lone surrogates: escaped so the line is still valid JSON
-            text = json.dumps(entry, ensure_ascii=True, default=str)
-        self._fh.write(text + "\n")
+        self._fh.write(rejects_line({"file": str(file), "line": line, "reason": reason, "row": raw}) + "\n")
 
     def close(self) -> None:
         if self._fh is not None:
             self._fh.close()
 
+    def remove_stale(self) -> None:
+        """Delete what an earlier run left at this path, when this run wrote nothing there."""
+        if self.path is not None and not self.written:
+            try:
+                self.path.unlink(missing_ok=True)
+            except OSError:  # cannot be removed (a folder, no permission): the import itself went fine
+                pass
+
     @property
     def written(self) -> bool:
         return self._fh is not None
+
+
+def rejects_line(entry: dict[str, Any]) -> str:
+    """One line of a rejects file. The row is the input as read, and input may hold what JSON
+    cannot (the lenient reader takes NaN and Infinity; a JSON string may escape a lone
+    surrogate): such a number is written as its word in a string (`"NaN"`), and a line with a
+    lone surrogate is written with ASCII escapes, so every line is still valid UTF-8 JSON."""
+    try:
+        text = to_json(entry, indent=None, compact=True)
+    except JsonOutputError:
+        entry = {**entry, "row": _non_finite_as_words(entry["row"])}
+        text = to_json(entry, indent=None, compact=True)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = to_json(entry, indent=None, compact=True, ascii_only=True)
+    return text
+
+
+def _non_finite_as_words(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {key: _non_finite_as_words(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_non_finite_as_words(item) for item in value]
+    return value
 
 
 def import_files(
@@ -96,7 +129,8 @@ def import_files(
 ) -> ImportSummary:
     """Import each file in its own transaction; `on_start(path, size)` returns a byte callback."""
     if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+        raise UsageError(f"no import format {fmt!r}: formats are {', '.join(FORMATS)}")
+    check_column_map(column_map or {})
     for path in paths:  # refuse a bad file before anything is written
         check_file(path)
     shared_log = RejectsLog(rejects, enabled=not dry_run) if rejects else None
@@ -109,6 +143,8 @@ def import_files(
                                            strict=strict, log=log, column_map=column_map, advance=advance)
             if log is not shared_log:
                 log.close()
+                if not (dry_run or result.rejected):
+                    log.remove_stale()
             result.rejects_path = str(log.path) if log.written and result.rejected else None
             summary.files.append(result)
             summary.learners_touched |= touched

@@ -7,6 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from progress_cli.analytics import forecast as fc
+from progress_cli.analytics.insights import LearnerView, completion_forecasts, current_plateaus, peak_times
+from progress_cli.analytics.insights import learner_insights as compute
+from progress_cli.analytics.recommend import learner_recommendations, ranked
+from progress_cli.services.learner_data import load_learner
+
 MIN_RECOMMENDATIONS = 3
 
 
@@ -19,13 +25,11 @@ class Insights:
 
 def learner_insights(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> Insights:
     """Everything `insights` shows, computed from the learner's events as of `as_of`."""
-    from progress_cli.analytics.insights import learner_insights as compute
-    from progress_cli.services.learner_data import load_learner
 
-    data = load_learner(db, learner_id, tz=tz, as_of=as_of)
+    data = load_learner(db, learner_id, tz=tz, as_of=as_of, with_calibrations=True)
     analysis = data.analyze()
-    found = compute(analysis, learner_id)
-    recommendations = _with_status_rules(found["recommendations"], data.catalog, analysis)
+    found = compute(analysis, learner_id, data.calibrations)
+    recommendations = _with_status_rules(found["recommendations"], data.catalog, analysis, learner_id)
     payload = {
         "learner_id": learner_id,
         "name": data.name,
@@ -38,41 +42,26 @@ def learner_insights(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | Non
     return Insights(payload, found["curve"]["scores"], found["curve"]["fit"])
 
 
-def status_extras(analysis, learner_id: str) -> dict[str, Any]:
-    """What `status` takes from the forecasts and patterns (no curve fitting, no scipy):
-    predicted_completion_date (the completion forecast's estimate), the skills on a plateau
-    now, and the peak hours."""
-    from progress_cli.analytics.insights import LearnerView, completion_forecasts, current_plateaus, peak_times
+def status_extras(analysis, learner_id: str, calibrations: dict | None) -> dict[str, Any]:
+    """What `status` takes from the forecasts and patterns (no curve fitting, no scipy): the
+    completion forecast (its estimate is predicted_completion_date), the skills on a
+    plateau now, and the peak hours."""
 
     if learner_id not in set(analysis.prepared.learners):  # no events at all: nothing to read
-        return {"predicted_completion_date": None, "plateaus": [], "peak_hours": []}
+        return {"completion": fc.no_forecast("no events yet"), "plateaus": [], "peak_hours": []}
     view = LearnerView(analysis, learner_id)
     return {
-        "predicted_completion_date": completion_forecasts(view)["completion"]["estimate"],
+        "completion": completion_forecasts(view, calibrations or {}, per_module=False)["completion"],
         "plateaus": current_plateaus(view),
         "peak_hours": peak_times(view)["peak_hours"],
     }
 
 
-def _with_status_rules(found: list[dict], catalog, analysis) -> list[dict]:
+def _with_status_rules(found: list[dict], catalog, analysis, learner_id: str) -> list[dict]:
     """The pattern-derived recommendations, topped up to 3 from the rules `status` uses."""
     if len(found) >= MIN_RECOMMENDATIONS:
         return found
-    from progress_cli.analytics.recommend import ranked, recommendations
-    from progress_cli.services.frames import records
-
-    overall = records(analysis.overall, ["weaknesses"])
-    streak = records(analysis.streaks, ["streak_days", "last_active_day"], dates=("last_active_day",))
-    week = records(analysis.weekly.tail(1), ["practice_minutes"])
-    modules = [{"module_id": m["module_id"], "average_score": m["average_score"],
-                "trend": {"slope": m["trend_slope"], "direction": m["trend_direction"]}}
-               for m in records(analysis.modules, ["module_id", "average_score", "trend_slope", "trend_direction"])]
-    extra = recommendations(
-        catalog=catalog, modules=modules, skills=records(analysis.skills, ["skill", "mastery"]),
-        weaknesses=(overall[0]["weaknesses"] or []) if overall else [],
-        streak_days=streak[0]["streak_days"] if streak else 0,
-        last_active_day=streak[0]["last_active_day"] if streak else None,
-        week_minutes=week[0]["practice_minutes"] if week else 0.0)
+    extra = learner_recommendations(analysis, catalog, [learner_id])[learner_id]
     targets = {(r["module_id"], r["skill"]) for r in found if r["module_id"] or r["skill"]}
     out = list(found)
     for r in extra:

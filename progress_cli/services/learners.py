@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, select
 
 from progress_cli.catalog import Catalog
 from progress_cli.config import parse_as_of
-from progress_cli.services.store_access import open_engine, stored_catalog
-from progress_cli.store import queries, read_connection
+from progress_cli.services.risk import NO_RISK, store_peers, stored_learner_risks
+from progress_cli.services.store_access import open_engine, read_catalog
+from progress_cli.store import queries, read_snapshot
 from progress_cli.store.derived import LearnerProgress, ModuleProgress
 from progress_cli.store.models import iso_time
 
@@ -19,30 +20,36 @@ LP, MP = LearnerProgress.__table__, ModuleProgress.__table__
 
 
 def list_learners(db: str, *, tz: ZoneInfo, as_of: str | None = None) -> list[dict[str, Any]]:
-    """[{learner_id, name, total_progress, streak_days, last_activity, readiness, events}] by id."""
+    """[{learner_id, name, total_progress, streak_days, last_activity, readiness, events, risk,
+    at_risk, risk_module, reasons}] by id."""
     engine = open_engine(db)
-    figures = learner_figures(engine, stored_catalog(engine), tz, parse_as_of(as_of, tz) if as_of else None)
-    engine.dispose()
-    keys = ("name", "total_progress", "streak_days", "last_activity", "readiness", "events")
+    try:
+        with read_snapshot(engine) as conn:
+            figures = learner_figures(conn, read_catalog(conn), tz, parse_as_of(as_of, tz) if as_of else None)
+    finally:
+        engine.dispose()
+    keys = ("name", "total_progress", "streak_days", "last_activity", "readiness", "events", "risk", "at_risk",
+            "risk_module", "reasons")
     return [{"learner_id": lid, **{k: f[k] for k in keys}} for lid, f in figures.items()]
 
 
-def learner_figures(engine: Engine, catalog: Catalog, tz: ZoneInfo, as_of: dt.datetime | None) -> dict[str, dict]:
+def learner_figures(conn: Connection, catalog: Catalog, tz: ZoneInfo, as_of: dt.datetime | None) -> dict[str, dict]:
     """Per learner (by id): name, total_progress, streak_days, last_activity, readiness and
     completion per module, modules practised, events.
 
     Without `as_of`, from the last recompute (a streak whose last active day is before
-    yesterday reads 0); with it, computed from the events.
+    yesterday reads 0); with it, computed from the events. Also the risk of DESIGN 5.7:
+    risk, at_risk, risk_module and the reasons.
     """
-    with read_connection(engine) as conn:
-        base = queries.learner_rows(conn)
-        progress, modules = _stored(conn) if as_of is None else _computed(conn, catalog, tz, as_of)
+    base = queries.learner_rows(conn)
+    progress, modules, risks = _stored(conn) if as_of is None else _computed(conn, catalog, tz, as_of)
     today = (as_of or dt.datetime.now(dt.timezone.utc)).astimezone(tz).date()
     out = {}
     for r in base:
         lid = r["learner_id"]
         p = progress.get(lid, {})
         m = modules.get(lid, [])
+        risk = risks.get(lid, NO_RISK)
         last = p["last_activity"] if p else (None if as_of else r["last"])
         out[lid] = {
             "name": r["name"],
@@ -53,6 +60,10 @@ def learner_figures(engine: Engine, catalog: Catalog, tz: ZoneInfo, as_of: dt.da
             "modules": {row["module_id"]: row["completion_rate"] for row in m},
             "modules_practised": {row["module_id"] for row in m if row["attempts"]},
             "events": r["events"] or 0,
+            "risk": risk["risk"],
+            "at_risk": risk["at_risk"],
+            "risk_module": risk["module_id"],
+            "reasons": risk["reasons"],
         }
     return out
 
@@ -66,7 +77,7 @@ def _current_streak(progress: dict, today: dt.date) -> int | None:
     return progress["streak_days"]
 
 
-def _stored(conn) -> tuple[dict, dict]:
+def _stored(conn) -> tuple[dict, dict, dict]:
     progress = {r.learner_id: dict(r._mapping) for r in conn.execute(
         select(LP.c.learner_id, LP.c.total_progress, LP.c.streak_days, LP.c.last_active_day, LP.c.last_activity))}
     order = queries.MODULES
@@ -76,11 +87,14 @@ def _stored(conn) -> tuple[dict, dict]:
     modules: dict[str, list] = {}
     for r in conn.execute(query):
         modules.setdefault(r.learner_id, []).append(dict(r._mapping))
-    return progress, modules
+    return progress, modules, stored_learner_risks(conn)
 
 
-def _computed(conn, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime) -> tuple[dict, dict]:
+def _computed(conn, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime) -> tuple[dict, dict, dict]:
+    # pandas (~0.3 s) only for a past --as-of: without it `learners` reads the stored tables (DESIGN 9)
     from progress_cli.analytics import analyze
+    from progress_cli.analytics.risk import learner_risk
+    from progress_cli.analytics.risk_inputs import module_risks
     from progress_cli.services.frames import events_frame, records
 
     result = analyze(events_frame(queries.live_events(conn)), catalog, tz.key, moment)
@@ -92,4 +106,5 @@ def _computed(conn, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime) -> tupl
     modules: dict[str, list] = {}
     for r in records(result.modules, ["learner_id", "module_id", "readiness", "completion_rate", "attempts"]):
         modules.setdefault(r["learner_id"], []).append(r)
-    return progress, modules
+    risks = {lid: learner_risk(m) for lid, m in module_risks(result, store_peers(conn, moment, tz)).items()}
+    return progress, modules, risks

@@ -1,4 +1,5 @@
-"""Where report and export files go: predictable names, one file per learner, atomic writes."""
+"""Where report, export and certificate files go: predictable names, one file per learner,
+atomic writes."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import re
 import tempfile
 from pathlib import Path
 
+from progress_cli.errors import ProgressError
+
 _SAFE = re.compile(r"^[A-Za-z0-9._@+-]+$")
 _UNSAFE_CHAR = re.compile(r"[^A-Za-z0-9._@+-]")
+_UNSAFE_RUN = re.compile(r"[^A-Za-z0-9._@-]+")
 
 
 def safe_id(learner_id: str) -> str:
@@ -27,25 +31,44 @@ def report_name(learner_id: str, period_label: str, ext: str) -> str:
     return f"{safe_id(learner_id)}-{period_label}.{ext}"
 
 
+def certificate_paths(out_dir: Path, learner_id: str, code: str) -> tuple[Path, Path]:
+    """(PDF, credential) paths `<learner>-<code>.pdf` and `.jwt`; the code keeps them apart,
+    so the learner id only needs to be made safe for a file name."""
+    stem = f"{_UNSAFE_RUN.sub('_', learner_id).strip('.') or 'learner'}-{code}"
+    return out_dir / f"{stem}.pdf", out_dir / f"{stem}.jwt"
+
+
 def is_directory_target(out: Path) -> bool:
     """`--out` names a directory when it is one, or is written with a trailing separator."""
     text = str(out)
     return out.is_dir() or text.endswith(("/", os.sep))
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write via a temporary file in the same folder, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o666) -> None:
+    """Write via a temporary file in the same folder, so a reader never sees half a file.
+
+    The file gets `mode` less the umask (reports and exports are ordinary files; certificates,
+    meant to be handed out, 0644). A folder that cannot be written is a one-line error.
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ProgressError(f"cannot write to {path.parent}: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as fh:
             fh.write(payload)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
+        os.chmod(temporary, mode & ~_umask())  # mkstemp makes 0600
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def remove_quietly(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def _umask() -> int:

@@ -1,4 +1,5 @@
-"""`progress recompute`: rebuild the derived tables from events, a batch of learners at a time.
+"""`progress recompute`: rebuild the derived tables from events, a batch of learners at a time,
+then the forecast calibration over every learner (services/calibration.py).
 
 Memory follows the batch (and so the largest learner), not the store; the whole rebuild is
 one transaction, so readers see either the old figures or the new ones.
@@ -7,24 +8,29 @@ one transaction, so readers see either the old figures or the new ones.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, delete, select
 
+from progress_cli.analytics import analyze, next_milestone
+from progress_cli.analytics.achievements import current_overrides, evaluate
+from progress_cli.analytics.risk_inputs import module_risks
 from progress_cli.catalog import Catalog
+from progress_cli.json_output import to_json
+from progress_cli.services.calibration import refresh_calibration, write_samples
+from progress_cli.services.frames import events_frame, records
+from progress_cli.services.risk import peer_rows, store_peers, stored_peers, stored_rows
 from progress_cli.store import activity, queries, write_transaction
-from progress_cli.store.achievements import EarnedAchievement
+from progress_cli.store.achievements import EARNED
 from progress_cli.store.derived import (
-    DERIVED_TABLES, DailyActivity, LearnerProgress, ModuleProgress, Session, SkillProgress,
+    DERIVED_TABLES, DailyActivity, LearnerProgress, ModuleProgress, ModuleRisk, PeerTask, Session, SkillProgress,
 )
 from progress_cli.store.writes import bulk_insert, bulk_insert_ignore
 from progress_cli.store.models import iso_time, stored_time
 
 BATCH_LEARNERS = 500  # ~50k events at the benchmark's density: memory stays well under the target
-EARNED = EarnedAchievement.__table__
 
 
 @dataclass
@@ -48,17 +54,21 @@ def recompute_learners(
     with write_transaction(engine) as conn:
         everyone = learner_ids is None
         ids = queries.learner_ids(conn) if everyone else sorted(set(learner_ids))
+        # A full rebuild weighs everyone against the events; an import's recompute of a few
+        # learners reads the peers the last recomputes stored, once its own rows are in.
+        peers = store_peers(conn, as_of, tz) if everyone and ids else None
         for start in range(0, len(ids), BATCH_LEARNERS):
             chunk = ids[start:start + BATCH_LEARNERS]
             span = (chunk[0], chunk[-1]) if everyone else None
             readiness_before = _readiness(conn, chunk, span)
             _delete_learners(conn, chunk, span)
             rows = queries.live_events(conn, between=span) if everyone else queries.live_events(conn, learner_ids=chunk)
-            unlocked = _write_batch(conn, rows, catalog=catalog, tz=tz, as_of=as_of)
+            unlocked = _write_batch(conn, rows, catalog=catalog, tz=tz, as_of=as_of, peers=peers)
             _record_changes(conn, unlocked, readiness_before, _readiness(conn, chunk, span))
             done.unlocked += unlocked
             if on_batch:
                 on_batch(len(chunk))
+        refresh_calibration(conn, as_of, tz)  # over every learner's samples: the others' did not change
         activity.record(conn, "recompute", None, learners=len(ids))
     done.learners = len(ids)
     done.unlocked.sort(key=lambda u: (u["earned_at"], u["learner_id"], u["achievement_id"]))
@@ -93,10 +103,7 @@ def _record_changes(conn: Connection, unlocked: list[dict], before: dict, after:
 
 
 def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: ZoneInfo,
-                 as_of: dt.datetime) -> list[dict[str, Any]]:
-    from progress_cli.analytics import analyze, next_milestone
-    from progress_cli.services.frames import events_frame, records
-
+                 as_of: dt.datetime, peers: dict | None) -> list[dict[str, Any]]:
     if not rows:
         return []
     result = analyze(events_frame(rows), catalog, tz.key, as_of)
@@ -111,7 +118,7 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
     bulk_insert(conn, ModuleProgress.__table__, records(modules, [c.key for c in ModuleProgress.__table__.columns]))
     skills = result.skills.copy()
     skills["next_milestone"] = [
-        None if m is None else json.dumps(m)
+        None if m is None else to_json(m, indent=None, ascii_only=True)
         for m in map(next_milestone, skills["next_level"], skills["next_threshold"], skills["attempts_needed"])]
     bulk_insert(conn, SkillProgress.__table__, records(skills, [c.key for c in SkillProgress.__table__.columns]))
     days = result.daily
@@ -119,12 +126,16 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
                                                        dates=("day",)))
     sessions = result.sessions.rename(columns={"start": "started_at", "end": "ended_at"})
     bulk_insert(conn, Session.__table__, records(sessions, [c.key for c in Session.__table__.columns]))
+    write_samples(conn, result)
+    bulk_insert(conn, PeerTask.__table__, peer_rows(result))
+    if peers is None:
+        peers = stored_peers(conn, tz, sorted(set(result.prepared.events["module_id"])))
+    bulk_insert(conn, ModuleRisk.__table__, stored_rows(module_risks(result, peers)))
     return _store_unlocks(conn, result, catalog, as_of)
 
 
 def _store_unlocks(conn: Connection, result, catalog: Catalog, as_of: dt.datetime) -> list[dict[str, Any]]:
     """Insert achievements earned for the first time; earlier unlocks are never touched."""
-    from progress_cli.analytics.achievements import current_overrides, evaluate
 
     if not catalog.achievements:
         return []

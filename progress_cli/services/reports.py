@@ -14,11 +14,19 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from progress_cli.analytics import analyze, next_milestone
+from progress_cli.analytics.achievements import current_overrides, evaluate
 from progress_cli.catalog import Catalog
 from progress_cli.config import parse_as_of
+from progress_cli.reports.build import ReportInputs, build_reports
+from progress_cli.reports.charts import chart_data
 from progress_cli.reports.periods import Period, report_moment, resolve_period
+from progress_cli.services.achievements import achievement_view, upcoming_milestones
+from progress_cli.services.calibration import stored_calibrations
+from progress_cli.services.frames import events_frame, records
 from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
-from progress_cli.store import queries, read_connection
+from progress_cli.store import queries, read_snapshot
+from progress_cli.store.achievements import stored_unlocks
 
 BATCH = 1000  # learners per query and analysis
 _TICK = dt.timedelta(microseconds=1)
@@ -43,15 +51,15 @@ class ReportRun:
         engine = open_engine(self.db)
         try:
             catalog = stored_catalog(engine)
+            with read_snapshot(engine) as conn:  # one calibration for every batch
+                calibrations = stored_calibrations(conn, self.moment, self.tz)
             for start in range(0, len(self.learner_ids), self.batch):
-                yield from self._batch(engine, catalog, self.learner_ids[start:start + self.batch])
+                yield from self._batch(engine, catalog, calibrations, self.learner_ids[start:start + self.batch])
         finally:
             engine.dispose()
 
-    def _batch(self, engine: Engine, catalog: Catalog, learner_ids: list[str]) -> list[dict[str, Any]]:
-        from progress_cli.analytics import analyze
-        from progress_cli.reports.build import ReportInputs, build_reports
-
+    def _batch(self, engine: Engine, catalog: Catalog, calibrations: dict,
+               learner_ids: list[str]) -> list[dict[str, Any]]:
         frame, names = _events(engine, learner_ids)
         now = analyze(frame, catalog, self.tz.key, self.moment)
         inputs = ReportInputs(
@@ -60,6 +68,7 @@ class ReportRun:
             period=self.period, moment=self.moment, complete=self.complete, tz=self.tz,
             catalog=catalog, names=names,
             awards=period_awards(engine, catalog, learner_ids, self.period, self.moment, self.tz, now),
+            calibrations=calibrations,
         )
         return build_reports(inputs, learner_ids)
 
@@ -76,7 +85,7 @@ def plan_reports(db: str, *, tz: ZoneInfo, kind: str, value: str | None, as_of: 
             require_learners(engine, [learner_id])
             learner_ids = [learner_id]
         else:
-            with read_connection(engine) as conn:
+            with read_snapshot(engine) as conn:
                 learner_ids = queries.learner_ids(conn)
     finally:
         engine.dispose()
@@ -95,16 +104,11 @@ def period_awards(engine: Engine, catalog: Catalog, learner_ids: list[str], peri
     """
     if not catalog.achievements:
         return {}
-    from progress_cli.analytics import next_milestone
-    from progress_cli.analytics.achievements import current_overrides, evaluate
-    from progress_cli.services.achievements import achievement_view, stored_unlocks, upcoming_milestones
-    from progress_cli.services.frames import records
-
     evaluated = evaluate(now.prepared, catalog.achievements, current_overrides(now))
     per_learner: dict[str, _Rows] = {}
     for row in evaluated.itertuples():  # once for the batch: per-learner frames cost ~10 ms each
         per_learner.setdefault(row.learner_id, _Rows()).append(row)
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         unlocks: dict[str, list] = {}
         for u in stored_unlocks(conn, learner_ids):
             unlocks.setdefault(u["learner_id"], []).append(u)
@@ -133,8 +137,6 @@ class _Rows(list):
 
 def learner_charts(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
     """{"learner": {"id", "name"}, "as_of", "progress", "skills", "heatmap", "curve"} of one learner."""
-    from progress_cli.analytics import analyze
-    from progress_cli.reports.charts import chart_data
 
     moment = parse_as_of(as_of, tz)
     engine = open_engine(db)
@@ -150,9 +152,8 @@ def learner_charts(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
 
 
 def _events(engine: Engine, learner_ids: list[str]):
-    from progress_cli.services.frames import events_frame
 
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         rows = queries.live_events(conn, learner_ids=learner_ids)
         names = queries.learner_names(conn, learner_ids)
     return events_frame(rows), names

@@ -15,7 +15,7 @@ from progress_cli.ingest.record import RowRejected
 from progress_cli.ingest.roster import read_roster
 from progress_cli.services.importing import RejectsLog
 from progress_cli.services.store_access import open_engine
-from progress_cli.store import read_connection, write_transaction
+from progress_cli.store import read_snapshot, write_transaction
 from progress_cli.store.roster import apply_roster, roster
 
 
@@ -59,7 +59,7 @@ def import_roster(db: str, path: Path, *, dry_run: bool = False, rejects: Path |
     engine = open_engine(db)
     try:
         if dry_run:
-            with read_connection(engine) as conn:
+            with read_snapshot(engine) as conn:
                 known = {r["learner_id"] for r in roster(conn)}
             summary.added = sum(1 for lid in records if lid not in known)
             summary.updated = sum(1 for lid, r in records.items() if lid in known and len(r) > 1)
@@ -75,7 +75,7 @@ def list_roster(db: str, *, team: str | None = None) -> list[dict[str, Any]]:
     """`roster list --json`: [{"learner_id", "name", "email", "team", "manager_email"}] by learner_id."""
     engine = open_engine(db)
     try:
-        with read_connection(engine) as conn:
+        with read_snapshot(engine) as conn:
             return roster(conn, team=team)
     finally:
         engine.dispose()

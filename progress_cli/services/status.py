@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from progress_cli.services.achievements import upcoming_milestones
-from progress_cli.services.learner_data import evaluate_badges, load_learner
+from progress_cli.analytics import next_milestone
+from progress_cli.analytics.recommend import learner_recommendations
+from progress_cli.analytics.risk import learner_risk
+from progress_cli.analytics.risk_inputs import module_risks
+from progress_cli.services.achievements import evaluate_badges, upcoming_milestones
+from progress_cli.services.frames import records
+from progress_cli.services.insights import status_extras
+from progress_cli.services.learner_data import load_learner
 from progress_cli.store.models import iso_time
 
 RECENT_SESSIONS = 5
 RECENT_DAYS = 7
 
 
-def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
-    """Everything `status` shows, computed from the learner's events as of `as_of`."""
-    from progress_cli.analytics.recommend import recommendations
-    from progress_cli.services.frames import records
+@dataclass(frozen=True)
+class Status:
+    payload: dict[str, Any]  # what --json prints (DESIGN 8)
+    completion: dict[str, Any]  # the completion forecast behind predicted_completion_date, with its interval
 
-    data = load_learner(db, learner_id, tz=tz, as_of=as_of)
+
+def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> Status:
+    """Everything `status` shows, computed from the learner's events as of `as_of`."""
+    data = load_learner(db, learner_id, tz=tz, as_of=as_of, with_calibrations=True, with_peers=True)
     catalog, moment, name = data.catalog, data.as_of, data.name
     now = data.analyze()
     skills_before = data.skills_as_of(moment - dt.timedelta(days=RECENT_DAYS))
@@ -31,13 +41,12 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
     modules = [_module(m, module_skills) for m in records(now.modules, now.modules.columns)]
     week = records(now.weekly.tail(1), now.weekly.columns)
     badges = evaluate_badges(data, now)
-    from progress_cli.services.insights import status_extras
-
-    extras = status_extras(now, learner_id)  # the completion forecast, plateaus, peak hours
+    extras = status_extras(now, learner_id, data.calibrations)  # the completion forecast, plateaus, peak hours
     earned = [{k: a[k] for k in ("id", "name", "type", "points", "earned_at")} for a in badges["earned"]]
     week_ago = (moment - dt.timedelta(days=RECENT_DAYS)).astimezone(dt.timezone.utc)
     week_minutes = week[0]["practice_minutes"] if week else 0.0
-    return {
+    risks = module_risks(now, data.peers).get(learner_id, [])
+    payload = {
         "learner": {"id": learner_id, "name": name},
         "as_of": moment.isoformat(),
         "overall": {
@@ -46,7 +55,7 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
             "improvement_rate": overall.get("improvement_rate"),
             "strengths": overall.get("strengths") or [],
             "weaknesses": overall.get("weaknesses") or [],
-            "predicted_completion_date": extras["predicted_completion_date"],
+            "predicted_completion_date": extras["completion"]["estimate"],
             "streak_days": streak.get("streak_days") or 0,
             "total_time_s": overall.get("total_time_s") or 0.0,
         },
@@ -64,11 +73,12 @@ def learner_status(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None 
         },
         "achievements": earned,
         "upcoming_milestones": upcoming_milestones(badges, skills),
-        "recommendations": recommendations(
-            catalog=catalog, modules=modules, skills=skills, weaknesses=overall.get("weaknesses") or [],
-            streak_days=streak.get("streak_days") or 0, last_active_day=streak.get("last_active_day"),
-            week_minutes=week_minutes, plateaus=extras["plateaus"], peak_hours=extras["peak_hours"]),
+        "recommendations": learner_recommendations(
+            now, catalog, [learner_id], week_minutes={learner_id: week_minutes},
+            extras={learner_id: {"plateaus": extras["plateaus"], "peak_hours": extras["peak_hours"]}})[learner_id],
+        "risk": learner_risk(risks) | {"modules": risks},
     }
+    return Status(payload, extras["completion"])
 
 
 def _one(rows: list[dict]) -> dict:
@@ -76,7 +86,6 @@ def _one(rows: list[dict]) -> dict:
 
 
 def _skill(row: dict) -> dict:
-    from progress_cli.analytics import next_milestone
 
     milestone = next_milestone(row["next_level"], row["next_threshold"], row["attempts_needed"])
     return {k: row.get(k) for k in ("skill", "current_level", "improvement_rate", "consistency", "mastery", "level")} | {

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 
 from progress_cli.catalog import Catalog, parse_catalog
 from progress_cli.errors import UnknownLearner
-from progress_cli.store import open_store, read_connection
+from progress_cli.store import open_store, read_snapshot
 from progress_cli.store import queries
 from progress_cli.store.engine import database_url
 
@@ -28,8 +29,13 @@ def store_exists(db: str) -> bool:
 
 def stored_catalog(engine: Engine) -> Catalog:
     """The catalog loaded by `progress init --catalog`, or an empty one."""
-    with read_connection(engine) as conn:
-        found = queries.catalog_text(conn)
+    with read_snapshot(engine) as conn:
+        return read_catalog(conn)
+
+
+def read_catalog(conn: Connection) -> Catalog:
+    """`stored_catalog` inside a read the caller holds (so it is of the same snapshot)."""
+    found = queries.catalog_text(conn)
     if found is None:
         return Catalog()
     text, source = found
@@ -38,9 +44,8 @@ def stored_catalog(engine: Engine) -> Catalog:
 
 def require_learners(engine: Engine, learner_ids: list[str]) -> None:
     """Raise UnknownLearner, suggesting the closest ids, for an id the store does not have."""
-    import difflib
 
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         known = queries.learner_ids(conn)
     known_set = set(known)
     for learner_id in learner_ids:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, Integer, Text, func, insert, select
 from sqlmodel import Field, SQLModel
 
+from progress_cli.json_output import to_json
 from progress_cli.store.models import TS
 from progress_cli.store.models import iso_time, stored_time
 
@@ -38,7 +39,7 @@ def record_many(conn: Connection, rows: list[tuple[str, str | None, dict[str, An
         return
     now = stored_time()
     conn.execute(insert(ACTIVITY), [
-        {"type": kind, "learner_id": learner, "at": now, "payload": json.dumps(payload, ensure_ascii=False)}
+        {"type": kind, "learner_id": learner, "at": now, "payload": to_json(payload, indent=None)}
         for kind, learner, payload in rows
     ])
 

@@ -8,13 +8,16 @@ lets only one of two racing processes take it, on every backend.
 `signing_keys` keeps every public key with its did:key, so certificates signed before a
 rotation still verify; `current` is 1 on the signing key and NULL on retired ones, and being
 unique it allows one signing key at most.
+
+`status_index` (migration 8) is a certificate's own entry in the published revocation list
+(W3C Bitstring Status List): NULL for certificates issued without a verify_url, unique otherwise.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Connection, Index, Integer, Text, UniqueConstraint, select, update
+from sqlalchemy import Column, Connection, Index, Integer, Text, UniqueConstraint, func, select, update
 from sqlmodel import Field, SQLModel
 
 from progress_cli.store.models import TS
@@ -36,6 +39,7 @@ class CertificateRecord(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("learner_id", "certification", "issue_slot", name="uq_certificates_issue_slot"),
         Index("ix_certificates_valid_until", "valid_until"),
+        Index("ux_certificates_status_index", "status_index", unique=True),
     )
     certificate_id: str = Field(primary_key=True)  # UUID
     code: str = Field(sa_column=Column(Text, nullable=False, unique=True))
@@ -51,6 +55,7 @@ class CertificateRecord(SQLModel, table=True):
     token: str = Field(sa_column=Column(Text, nullable=False))  # the compact VC-JWT
     revoked_at: str | None = Field(default=None, max_length=TS)
     revoked_reason: str | None = None
+    status_index: int | None = None
 
 
 CERT_TABLES = [SigningKeyRecord.__table__, CertificateRecord.__table__]
@@ -114,3 +119,17 @@ def all_certificates(conn: Connection) -> list[dict[str, Any]]:
     columns = [c for c in CERTS.c if c.key != "token"]
     query = select(*columns).order_by(CERTS.c.learner_id, CERTS.c.certification, CERTS.c.issue_slot)
     return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def status_index_taken(conn: Connection, index: int) -> bool:
+    return conn.execute(select(CERTS.c.certificate_id).where(CERTS.c.status_index == index)).first() is not None
+
+
+def status_indexes_held(conn: Connection) -> int:
+    """How many certificates hold a status-list index."""
+    return conn.execute(select(func.count()).select_from(CERTS).where(CERTS.c.status_index.is_not(None))).scalar_one()
+
+
+def site_certificates(conn: Connection) -> list[dict[str, Any]]:
+    """Every certificate with its token, by code: what `cert publish` writes."""
+    return [dict(r._mapping) for r in conn.execute(select(CERTS).order_by(CERTS.c.code))]

@@ -92,8 +92,62 @@ class Session(SQLModel, table=True):
     inferred: bool = False
 
 
+class ForecastSample(SQLModel, table=True):
+    """A completion forecast replayed on a set of tasks the learner finished: what it said on
+    `cut_date`, and what happened (analytics/calibration.py). The learner's rows are
+    rewritten with the rest of their derived rows."""
+
+    __tablename__ = "forecast_samples"
+    learner_id: str = Field(primary_key=True)
+    scope: str = Field(primary_key=True)  # "module:<id>", or "overall" (the whole catalog)
+    cut_date: str = Field(primary_key=True, max_length=10)  # local date of the replayed forecast
+    completed_date: str = Field(max_length=10)  # local date the last of the tasks was completed
+    estimate_days: int  # days from cut_date to the forecast's estimate
+    actual_days: int  # days from cut_date to completed_date
+
+
+class ForecastCalibration(SQLModel, table=True):
+    """The quantiles of actual / estimated days per scope and horizon, over every learner's
+    forecast_samples; rewritten at the end of each recompute."""
+
+    __tablename__ = "forecast_calibration"
+    scope: str = Field(primary_key=True)  # "modules" or "overall"
+    horizon: str = Field(primary_key=True)  # "1-7", "8-28", "29-91", "92+" (days) or "all"
+    completions: int
+    samples: int
+    quantiles: str = Field(sa_column=Column(Text, nullable=False))  # JSON array, at every percent 0..100
+    computed_as_of: str = Field(max_length=TS)  # the recompute's as_of (UTC)
+
+
+class ModuleRisk(SQLModel, table=True):
+    """The risk of DESIGN 5.7 of each started, unfinished module (migration 10)."""
+
+    __tablename__ = "module_risk"
+    learner_id: str = Field(primary_key=True)
+    module_id: str = Field(primary_key=True)
+    risk: float
+    at_risk: bool = False
+    reasons: str = Field(sa_column=Column(Text, nullable=False))  # JSON array of texts
+    target_date: str | None = Field(default=None, max_length=10)
+    top: bool = False  # the learner's highest risk: the learner's risk
+
+
+class PeerTask(SQLModel, table=True):
+    """Who has touched each module and task (migration 10): the peers a learner's pace is
+    weighed against (DESIGN 5.7), kept so that `status` and an import's recompute need not
+    scan every event. One row per learner and module (task_id "", first_at their first event
+    in it) and per learner and task (first_at null)."""
+
+    __tablename__ = "peer_tasks"
+    module_id: str = Field(primary_key=True)
+    task_id: str = Field(primary_key=True)
+    learner_id: str = Field(primary_key=True, index=True)
+    first_at: str | None = Field(default=None, max_length=TS)
+
+
 # The tables of migration 2; a step never changes once released, so later tables are added here.
 FIRST_DERIVED_TABLES = [
     LearnerProgress.__table__, ModuleProgress.__table__, SkillProgress.__table__, DailyActivity.__table__,
 ]
-DERIVED_TABLES = [*FIRST_DERIVED_TABLES, Session.__table__]
+DERIVED_TABLES = [*FIRST_DERIVED_TABLES, Session.__table__, ForecastSample.__table__, ModuleRisk.__table__,
+                  PeerTask.__table__]

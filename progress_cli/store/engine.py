@@ -40,7 +40,7 @@ def create_store_engine(db: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise StoreError(f"--db: not a path or a database URL: {db}") from None
+        raise StoreError(f"the store {db!r} is neither a path nor a database URL") from None
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         try:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -107,10 +107,17 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
-def read_connection(engine: Engine) -> Iterator[Connection]:
-    """A connection for reads; sees one consistent snapshot until it closes."""
+def read_snapshot(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction that sees one snapshot of the store until it closes.
+
+    On SQLite the BEGIN before the first read fixes it (WAL). PostgreSQL's default, READ
+    COMMITTED, gives each statement what has committed by then, so a recompute committing
+    between two SELECTs would show half of it: REPEATABLE READ takes one snapshot at the first.
+    """
     try:
         with engine.connect() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             yield conn
     except DBAPIError as exc:
         raise _store_error(engine, exc) from None

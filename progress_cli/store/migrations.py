@@ -9,11 +9,16 @@ from __future__ import annotations
 from typing import Callable
 
 from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy.schema import CreateColumn
 
 from progress_cli.errors import StoreError
 from progress_cli.store import dialect  # noqa: F401  (how PostgreSQL creates text columns)
-from progress_cli.store import models
-from progress_cli.store.engine import read_connection, write_transaction
+from progress_cli.store import derived, models
+from progress_cli.store.achievements import EarnedAchievement
+from progress_cli.store.activity import Activity
+from progress_cli.store.certs import CERT_TABLES, CERTS
+from progress_cli.store.deliveries import Delivery
+from progress_cli.store.engine import read_snapshot, write_transaction
 from progress_cli.store.models import stored_time
 
 
@@ -22,34 +27,39 @@ def m001_initial(conn: Connection) -> None:
 
 
 def m002_derived_progress(conn: Connection) -> None:
-    from progress_cli.store import derived
-
     models.SQLModel.metadata.create_all(conn, tables=derived.FIRST_DERIVED_TABLES)
 
 
 def m003_achievements(conn: Connection) -> None:
-    from progress_cli.store.achievements import EarnedAchievement
-
     models.SQLModel.metadata.create_all(conn, tables=[EarnedAchievement.__table__])
 
 
 def m004_certificates(conn: Connection) -> None:
-    from progress_cli.store.certs import CERT_TABLES
-
     models.SQLModel.metadata.create_all(conn, tables=CERT_TABLES)
 
 
 def m005_activity_outbox(conn: Connection) -> None:
-    from progress_cli.store.activity import Activity
-
     models.SQLModel.metadata.create_all(conn, tables=[Activity.__table__])
 
 
 def m006_sessions(conn: Connection) -> None:
     """Sessions (DESIGN 4); an upgraded store fills them at its next `progress recompute`."""
-    from progress_cli.store.derived import Session
+    models.SQLModel.metadata.create_all(conn, tables=[derived.Session.__table__])
 
-    models.SQLModel.metadata.create_all(conn, tables=[Session.__table__])
+
+def m007_forecast_calibration(conn: Connection) -> None:
+    """Calibrated completion intervals (DESIGN 5.6); filled by the next `progress recompute`."""
+    from progress_cli.store.derived import ForecastCalibration, ForecastSample
+
+    models.SQLModel.metadata.create_all(conn, tables=[ForecastSample.__table__, ForecastCalibration.__table__])
+
+
+def m008_status_list_index(conn: Connection) -> None:
+    """Each certificate's index in the published revocation list (DESIGN 4, 6.1); NULL for
+    those issued before (their credentials name no status list)."""
+    if "status_index" not in {c["name"] for c in inspect(conn).get_columns("certificates")}:
+        conn.exec_driver_sql("ALTER TABLE certificates ADD COLUMN status_index INTEGER")
+    next(i for i in CERTS.indexes if i.name == "ux_certificates_status_index").create(conn, checkfirst=True)
 
 
 def m009_roster_and_deliveries(conn: Connection) -> None:
@@ -58,10 +68,6 @@ def m009_roster_and_deliveries(conn: Connection) -> None:
     A store created at this version already has the columns (step 1 builds `learners` from the
     current model), so only the missing ones are added.
     """
-    from sqlalchemy.schema import CreateColumn
-
-    from progress_cli.store.deliveries import Delivery
-
     learners = models.Learner.__table__
     present = {c["name"] for c in inspect(conn).get_columns(learners.name)}
     quote = conn.dialect.identifier_preparer.quote
@@ -72,6 +78,12 @@ def m009_roster_and_deliveries(conn: Connection) -> None:
     models.SQLModel.metadata.create_all(conn, tables=[Delivery.__table__])
 
 
+def m010_module_risk(conn: Connection) -> None:
+    """Risk per started module and the peers it weighs (DESIGN 5.7); an upgraded store fills
+    them at its next `progress recompute`."""
+    models.SQLModel.metadata.create_all(conn, tables=[derived.ModuleRisk.__table__, derived.PeerTask.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", m001_initial),
     (2, "derived progress tables", m002_derived_progress),
@@ -79,8 +91,10 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "certificates and signing keys", m004_certificates),
     (5, "activity outbox", m005_activity_outbox),
     (6, "sessions", m006_sessions),
-    # 7 and 8 are taken by work in progress elsewhere; numbers need not be contiguous.
+    (7, "forecast calibration", m007_forecast_calibration),
+    (8, "certificate status-list index", m008_status_list_index),
     (9, "roster columns and deliveries", m009_roster_and_deliveries),
+    (10, "module risk", m010_module_risk),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 
@@ -117,7 +131,7 @@ def migrate(engine: Engine, upto: int | None = None) -> list[int]:
 
 
 def _stored_versions(engine: Engine) -> list[int]:
-    with read_connection(engine) as conn:
+    with read_snapshot(engine) as conn:
         if not inspect(conn).has_table(models.SchemaMigration.__tablename__):
             return []
         return applied_versions(conn)

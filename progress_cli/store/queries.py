@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from progress_cli.catalog import Catalog
+from progress_cli.json_output import to_json
 from progress_cli.store import models
+from progress_cli.store.derived import PeerTask
 from progress_cli.store.dialect import insert_ignore
 from progress_cli.store.models import stored_time
 
@@ -19,6 +20,7 @@ EVENTS = models.Event.__table__
 LEARNERS = models.Learner.__table__
 IMPORTS = models.ImportRecord.__table__
 VOIDS = models.Void.__table__
+PEERS = PeerTask.__table__
 
 
 def catalog_text(conn: Connection) -> tuple[str, str] | None:
@@ -42,7 +44,7 @@ def replace_catalog(conn: Connection, *, catalog: Catalog, text: str, source: st
             target_date=module.target_date.isoformat() if module.target_date else None))
     tasks = [
         {"task_id": t.id, "module_id": m.id, "title": t.title, "difficulty": t.difficulty,
-         "skills": json.dumps(list(t.skills)), "position": i}
+         "skills": to_json(list(t.skills), indent=None, ascii_only=True), "position": i}
         for m in catalog.modules for i, t in enumerate(m.tasks)
     ]
     if tasks:
@@ -124,3 +126,44 @@ def learner_names(conn: Connection, learner_ids: list[str]) -> dict[str, str | N
         query = select(LEARNERS.c.learner_id, LEARNERS.c.name).where(LEARNERS.c.learner_id.in_(chunk))
         found.update((r.learner_id, r.name) for r in conn.execute(query))
     return found
+
+
+def module_peers(conn: Connection, *, until: str) -> dict[str, dict[str, Any]]:
+    """Per module, over every learner's live events up to `until` (stored UTC text):
+    {"learners": learners with an event in it, "first": its first event's time (stored text),
+    "tasks": {task_id: learners with an event on that task}}. The risk of DESIGN 5.7 weighs a
+    learner's pace against these."""
+    live = (EVENTS.c.voided == False) & (EVENTS.c.timestamp <= until)  # noqa: E712
+    modules = select(EVENTS.c.module_id, func.count(EVENTS.c.learner_id.distinct()), func.min(EVENTS.c.timestamp)) \
+        .where(live).group_by(EVENTS.c.module_id)
+    out = {m: {"learners": n, "first": first, "tasks": {}} for m, n, first in conn.execute(modules)}
+    tasks = select(EVENTS.c.module_id, EVENTS.c.task_id, func.count(EVENTS.c.learner_id.distinct())) \
+        .where(live & EVENTS.c.task_id.is_not(None)).group_by(EVENTS.c.module_id, EVENTS.c.task_id)
+    for module_id, task_id, n in conn.execute(tasks):
+        out[module_id]["tasks"][task_id] = n
+    return out
+
+
+def stored_module_peers(conn: Connection, modules: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """`module_peers` as the last recompute of each learner left them (table `peer_tasks`),
+    for some modules (None: all)."""
+    query = select(PEERS.c.module_id, PEERS.c.task_id, func.count(), func.min(PEERS.c.first_at)) \
+        .group_by(PEERS.c.module_id, PEERS.c.task_id)
+    if modules is not None:
+        query = query.where(PEERS.c.module_id.in_(modules))
+    out: dict[str, dict[str, Any]] = {}
+    for module_id, task_id, n, first in conn.execute(query):
+        entry = out.setdefault(module_id, {"learners": 0, "first": None, "tasks": {}})
+        if task_id == "":
+            entry["learners"], entry["first"] = n, first
+        else:
+            entry["tasks"][task_id] = n
+    return {m: e for m, e in out.items() if e["first"] is not None}
+
+
+def team_learner_ids(conn: Connection, team: str | None) -> list[str]:
+    """The learners of a roster team (None: every learner), by id."""
+    if team is None:
+        return learner_ids(conn)
+    query = select(LEARNERS.c.learner_id).where(LEARNERS.c.team == team).order_by(LEARNERS.c.learner_id)
+    return list(conn.execute(query).scalars())

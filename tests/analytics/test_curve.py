@@ -40,7 +40,8 @@ def test_noisy_curves_are_recovered_within_tolerance(a, b, c):
 def test_below_eight_attempts_there_is_no_fit():
     fit = fit_curve(curve(90, 50, 0.7, MIN_ATTEMPTS - 1))
     assert not fit.ok
-    assert fit.as_dict() == {"a": None, "b": None, "c": None, "r2": None, "attempts": 7, "residual_sd": None,
+    assert fit.as_dict() == {"a": None, "b": None, "c": None, "r2": None, "clear_trend": None, "attempts": 7,
+                             "residual_sd": None,
                              "reason": "not enough data (7 attempts; 8 needed)"}
     assert fit_curve(curve(90, 50, 0.7, MIN_ATTEMPTS)).ok
 
@@ -77,3 +78,20 @@ def test_attempts_to_reach_a_level():
 def test_formula_shows_the_sign_of_b():
     assert CurveFit(attempts=9, a=80, b=30, c=0.5).formula() == "score = 80.0 - 30.0 n^-0.50"
     assert CurveFit(attempts=9, a=80, b=-3, c=0.5).formula() == "score = 80.0 + 3.0 n^-0.50"
+
+
+@pytest.mark.parametrize("r2, clear", [(0.0, False), (0.1999, False), (0.2, True), (0.2001, True), (0.95, True)])
+def test_a_curve_under_r2_0_2_is_no_clear_trend(r2, clear):
+    fit = CurveFit(attempts=40, a=80.0, b=30.0, c=0.5, r2=r2, residual_sd=3.0)
+    assert fit.clear_trend is clear and fit.as_dict()["clear_trend"] is clear
+    if clear:
+        assert fit.describe() == f"score = 80.0 - 30.0 n^-0.50 (R² {r2:.2f}, 40 attempts)"
+    else:
+        assert fit.describe() == f"no clear trend (R² {r2:.2f}, under 0.2; 40 attempts)"
+
+
+def test_flat_noise_is_fitted_but_called_no_clear_trend():
+    scores = 63 + np.tile([2.0, -3.0, 1.0, -1.0, 3.0, -2.0], 10)  # a plateau learner: no trend at all
+    fit = fit_curve(scores)
+    assert fit.ok and fit.r2 < 0.2 and fit.clear_trend is False
+    assert CurveFit(attempts=7, reason="not enough data").clear_trend is None

@@ -198,10 +198,37 @@ def test_practice_needed_per_week_to_meet_the_target_date():
     assert "1.50 tasks a week (catalog target pace 8) at 60 min a task" in f["basis"]
     assert_null(fc.practice_needed(remaining=6, target_day=TODAY - 1, today=TODAY, day_minutes=minutes,
                                    day_completions=done, seed=2), f"the target date {day(-1)} has passed")
+    assert_null(fc.practice_needed(remaining=6, target_day=TODAY, today=TODAY, day_minutes=minutes,
+                                   day_completions=done, seed=2), f"the target date {day(0)} is today")
+    assert fc.practice_needed(remaining=1, target_day=TODAY + 1, today=TODAY, day_minutes=minutes,
+                              day_completions=done, seed=2)["estimate"] == pytest.approx(60 / (2 / 7))  # tomorrow
     assert_null(fc.practice_needed(remaining=0, target_day=TODAY + 9, today=TODAY, day_minutes=minutes,
                                    day_completions=done, seed=2), "finished")
     assert_null(fc.practice_needed(remaining=3, target_day=TODAY + 9, today=TODAY, day_minutes=minutes,
                                    day_completions=np.zeros(10), seed=2), "no task completed yet")
+
+
+@pytest.mark.parametrize("remaining, capped", [(79, False), (80, False), (81, True)])
+def test_practice_over_20_hours_a_week_is_no_number(remaining, capped):
+    # 60 min a task, 4 weeks to the target date: 80 tasks need exactly 1,200 min (20 h) a week.
+    minutes = np.full(10, 30.0)
+    done = np.array([1, 0] * 5, dtype=float)
+    f = fc.practice_needed(remaining=remaining, target_day=TODAY + 27, today=TODAY, day_minutes=minutes,
+                           day_completions=done, seed=2)
+    if capped:
+        assert_null(f, "about 20 hours a week would be needed, more than a person can do (over 20 hours a week)")
+        assert f["basis"].startswith(f"{remaining} tasks by {day(27)}")
+    else:
+        assert f["estimate"] == pytest.approx(remaining * 60 / 4)
+
+
+def test_no_time_to_mastery_from_a_curve_without_a_trend():
+    scores = 63 + np.tile([2.0, -3.0, 1.0, -1.0, 3.0, -2.0], 5)
+    days = np.arange(TODAY - 29, TODAY + 1)
+    fit = fit_curve(scores)
+    out = fc.skill_forecasts(scores=scores, attempt_days=days, fit=fit, window=window(), seed=1)
+    assert_null(out["time_to_mastery_days"], f"no clear trend in the scores (R² {fit.r2:.2f})")
+    assert out["level_in_30_days"]["basis"].startswith("no clear trend (R² ")
 
 
 # -- through the analysis ----------------------------------------------------------------------

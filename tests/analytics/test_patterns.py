@@ -227,3 +227,26 @@ def test_the_difficulty_recommendation(rates, expected):
     success = np.concatenate([np.arange(10) < round(r * 10) for r in rates.values()])
     rec = difficulty_recommendation(pt.optimal_difficulty(difficulty, success), 20)
     assert rec["reason"].startswith(expected) and rec["priority"] == "medium" and rec["estimated_minutes"] == 20
+
+
+@pytest.mark.parametrize("between, merged", [(6, True), (7, True), (8, False), (9, False)])
+def test_plateaus_fewer_than_eight_attempts_apart_are_one(between, merged):
+    # Ten attempts at 60, `between` attempts at 95 (above the ceiling: no plateau there),
+    # ten attempts at 62. Apart by 7 or fewer: one plateau over the whole span, stuck around
+    # the 20 flat scores' mean, 61; the rolling means of its stretches are 60 and 62.
+    scores = np.array([60.0] * 10 + [95.0] * between + [62.0] * 10)
+    found = pt.plateaus(scores)
+    if merged:
+        assert found == [{"first_attempt": 1, "last_attempt": 20 + between, "attempts": 20 + between,
+                          "mean": pytest.approx(61.0), "spread": pytest.approx(2.0)}]
+    else:
+        assert found == [
+            {"first_attempt": 1, "last_attempt": 10, "attempts": 10, "mean": 60.0, "spread": 0.0},
+            {"first_attempt": 11 + between, "last_attempt": 20 + between, "attempts": 10, "mean": 62.0,
+             "spread": 0.0}]
+
+
+def test_a_chain_of_close_stretches_is_one_plateau():
+    # Three flat stretches, 3 and 5 attempts apart: one plateau from the first to the last.
+    scores = np.array([60.0] * 8 + [90.0] * 3 + [61.0] * 9 + [90.0] * 5 + [60.0] * 8)
+    assert [(p["first_attempt"], p["last_attempt"], p["attempts"]) for p in pt.plateaus(scores)] == [(1, 33, 33)]

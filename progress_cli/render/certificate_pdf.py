@@ -1,56 +1,57 @@
 """The PDF certificate: landscape A4, DejaVu Sans, the verification code and its QR code.
 
 The compact VC-JWT is attached to the PDF (an embedded file, `credential.jwt`, stored
-uncompressed), so `progress cert verify certificate.pdf` can check the PDF itself.
+uncompressed), so `progress cert verify certificate.pdf` can check the PDF itself
+(`certs.credential.token_in_pdf`). Fonts as for reports (`pdf_fonts`, `pdf_embedding`):
+each face parsed once per process, cut once per glyph set.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import unicodedata
 from contextlib import contextmanager
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from progress_cli.certs.fonts import FontSet
+from fpdf import FPDF
+
 from progress_cli.certs.model import Certificate
-from progress_cli.certs.qr import qr_runs
+from progress_cli.render.pdf_embedding import EmbeddedFonts
+from progress_cli.render.pdf_fonts import FAMILY, choose_fonts
+from progress_cli.render.qr import qr_runs
 
 PAGE_W, PAGE_H = 297.0, 210.0
 ACCENT = (29, 78, 216)  # #1d4ed8
 ACCENT_LIGHT = (59, 130, 246)  # rgb(59,130,246)
 TEXT = (31, 41, 55)
 MUTED = (107, 114, 128)
-FAMILY = "DejaVu"
 ATTACHMENT = "credential.jwt"
-_TOKEN = re.compile(rb"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 MAX_SKILL_LINES = 16
 
 
-def render_pdf(cert: Certificate, *, token: str, issuer: str, tz: ZoneInfo, fonts: FontSet) -> bytes:
-    """The certificate as PDF bytes; `token` is attached, `issuer` (the did:key) printed."""
+class _Page(EmbeddedFonts, FPDF):
+    pass
+
+
+def render_certificate_pdf(cert: Certificate, *, token: str, issuer: str, tz: ZoneInfo,
+                           issuer_name: str | None = None, page_url: str | None = None) -> bytes:
+    """The certificate as PDF bytes; `token` is attached, `issuer` (the DID) and `issuer_name`
+    printed; the QR code and the link lead to `page_url` when the issuer publishes one."""
     with _quiet_fpdf():  # a glyph DejaVu lacks (CJK, say) shows as a box; not cron noise
-        return _render(cert, token=token, issuer=issuer, tz=tz, fonts=fonts)
+        return _render(cert, token=token, issuer=issuer, tz=tz, issuer_name=issuer_name, page_url=page_url)
 
 
-def _render(cert: Certificate, *, token: str, issuer: str, tz: ZoneInfo, fonts: FontSet) -> bytes:
-    from fpdf import FPDF
-
-    texts = _texts(cert, issuer, tz)
-    paths = fonts.paths_for("".join(texts.values()) + "".join(s.name for s in cert.skills))
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
+def _render(cert: Certificate, *, token: str, issuer: str, tz: ZoneInfo, issuer_name: str | None,
+            page_url: str | None) -> bytes:
+    texts = _texts(cert, issuer, tz, issuer_name, page_url)
+    pdf = _Page(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
-    for style, path in paths.items():
-        pdf.add_font(FAMILY, style, path)
-    for font in pdf.fonts.values():
-        # The cut-down faces already carry exact glyph bounds: without this, fontTools would
-        # decode and re-encode every glyph when fpdf2 embeds its subset (half the PDF's time).
-        font.ttfont.recalcBBoxes = False
+    pdf.use_fonts(choose_fonts("".join(texts.values()) + "".join(s.name for s in cert.skills) + "\u2022\u2026"))
     pdf.set_title(f"{cert.certification}: {cert.display_name}")
     pdf.set_subject(f"Certificate {cert.code}")
-    pdf.set_author("progress-cli")
+    pdf.set_author(issuer_name or "progress-cli")
     pdf.set_creator("progress-cli")
     pdf.set_keywords(cert.code)
     pdf.set_creation_date(cert.issued_at)
@@ -59,7 +60,7 @@ def _render(cert: Certificate, *, token: str, issuer: str, tz: ZoneInfo, fonts: 
     _heading(pdf, cert, texts)
     _skills(pdf, cert)
     _footer(pdf, texts)
-    _qr(pdf, cert.code)
+    _qr(pdf, cert.code, page_url or cert.code)
     pdf.embed_file(bytes=token.encode("ascii"), basename=ATTACHMENT, desc="Open Badges 3.0 credential (VC-JWT)",
                    mime_type="application/jwt", modification_date=cert.issued_at, compress=False)
     return bytes(pdf.output())
@@ -76,24 +77,20 @@ def _quiet_fpdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def token_in_pdf(data: bytes) -> str | None:
-    """The VC-JWT attached to a certificate PDF, or None."""
-    found = _TOKEN.search(data)
-    return found.group(0).decode("ascii") if found else None
-
-
-def _texts(cert: Certificate, issuer: str, tz: ZoneInfo) -> dict[str, str]:
+def _texts(cert: Certificate, issuer: str, tz: ZoneInfo, issuer_name: str | None,
+           page_url: str | None) -> dict[str, str]:
     score = "" if cert.overall_score is None else f"Overall score {cert.overall_score:.1f} / 100"
+    by = f" by {_nfc(issuer_name)}" if issuer_name else ""
     return {
         "certification": _nfc(cert.certification),
         "name": _nfc(cert.display_name),
         "score": score,
-        "issued": f"Issued {_day(cert.issued_at, tz)}",
+        "issued": f"Issued {_day(cert.issued_at, tz)}{by}",
         "until": f"Valid until {_day(cert.valid_until, tz)}",
         "code": cert.code,
         "id": f"Certificate urn:uuid:{cert.certificate_id}",
         "issuer": f"Issuer {issuer}",
-        "verify": f"Verify offline: progress cert verify {cert.code}",
+        "verify": f"Verify: {page_url}" if page_url else f"Verify offline: progress cert verify {cert.code}",
     }
 
 
@@ -154,8 +151,8 @@ def _footer(pdf, texts: dict[str, str]) -> None:
         pdf.cell(text=_fit(pdf, texts[key], 190))
 
 
-def _qr(pdf, code: str) -> None:
-    qr = qr_runs(code)
+def _qr(pdf, code: str, content: str) -> None:
+    qr = qr_runs(content)
     side = 34.0
     module = side / qr.size
     left, top = PAGE_W - 24 - side, 136.0

@@ -1,4 +1,5 @@
-"""Frames to plain Python rows (None for null), grouped by learner. Pure and small."""
+"""Frames to plain Python rows (None for null), grouped by learner: what reports and
+recommendations read. Pure and small."""
 
 from __future__ import annotations
 

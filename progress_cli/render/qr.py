@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import segno
+
 
 @dataclass(frozen=True)
 class QrRuns:
@@ -13,8 +15,6 @@ class QrRuns:
 
 def qr_runs(text: str) -> QrRuns:
     """The dark modules of the QR code of `text` (error correction M), merged into horizontal runs."""
-    import segno
-
     matrix = segno.make_qr(text, error="m", boost_error=False).matrix
     runs = []
     for y, row in enumerate(matrix):

@@ -1,19 +1,20 @@
-"""Terminal views (Rich) of the certification results. They take plain results and compute nothing."""
+"""Terminal views (Rich) of the certification results (`progress cert ...`, `progress keys show`).
+They take plain results and compute nothing."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
-STATUS_STYLE = {"VALID": "bold green", "EXPIRED": "bold yellow", "REVOKED": "bold red", "INVALID": "bold red"}
+from progress_cli.certs.eligibility import shown
+
+STATUS_STYLE = {"VALID": "bold green", "EXPIRED": "bold yellow", "REVOKED": "bold red", "INVALID": "bold red",
+                "UNCHECKED": "bold yellow"}
 
 
 def _num(value: float | None) -> str:
-    from progress_cli.certs.eligibility import shown
-
     return "—" if value is None else shown(value)
 
 
@@ -82,7 +83,8 @@ def verify_view(result: dict[str, Any]) -> Text:
         if cert["code"]:
             out.append(f"  code {cert['code']}, certificate {cert['certificate_id']}\n")
     if result["issuer"]:
-        out.append(f"  issuer {result['issuer']}\n")
+        name = (result.get("issuer_profile") or {}).get("name")
+        out.append(f"  issuer {name} ({result['issuer']})\n" if name else f"  issuer {result['issuer']}\n")
     for name, value in result["checks"].items():
         out.append(f"  {name.replace('_', ' ')}: {value}\n", style="dim")
     return out
@@ -101,21 +103,3 @@ def keys_view(result: dict[str, Any]) -> Text:
     for old in result["retired"]:
         out.append(f"Retired {old['retired_at']}: {old['did']}\n", style="dim")
     return out
-
-
-@contextmanager
-def issue_progress(enabled: bool) -> Iterator[Callable[[int], Callable[[], None]] | None]:
-    """A progress bar over the learners, on stderr, only on a terminal."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    console = Console(stderr=True)
-    if not enabled or not console.is_terminal:
-        yield None
-        return
-    with Progress(TextColumn("certificates"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console, transient=True) as progress:
-        def on_start(total: int) -> Callable[[], None]:
-            task = progress.add_task("certificates", total=total)
-            return lambda: progress.advance(task)
-        yield on_start
