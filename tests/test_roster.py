@@ -145,3 +145,38 @@ def test_an_old_store_gets_the_roster_columns_and_keeps_its_learners(cli, tmp_pa
                                    "team": "t", "manager_email": None}
     assert 9 in [r[0] for r in sql("select version from schema_migrations")]
     assert sql("select count(*) from deliveries") == [(0,)]
+
+
+def test_a_store_at_schema_10_without_9_gets_9_at_its_next_open(cli, tmp_path, sql):
+    """Migration 9 (the roster) was numbered before it landed, after 10 (the risk tables): a
+    store that a release without the roster took to 10 has a gap at 9, and the next open fills
+    it, leaving 10 as it was."""
+    import os
+
+    from progress_cli.store.migrations import MIGRATIONS
+
+    engine = create_store_engine(os.environ["PROGRESS_DB"])
+    assert migrate(engine, upto=8) == [1, 2, 3, 4, 5, 6, 7, 8]
+    step_10 = next(step for version, _, step in MIGRATIONS if version == 10)
+    with engine.begin() as conn:  # that release's store: learners without the roster's columns, then 10
+        for column in ("email", "team", "manager_email"):
+            conn.exec_driver_sql(f"ALTER TABLE learners DROP COLUMN {column}")
+        step_10(conn)
+        conn.exec_driver_sql("INSERT INTO schema_migrations (version, name, applied_at) "
+                             "VALUES (10, 'module risk', '2026-12-01T00:00:00.000000Z')")
+        conn.exec_driver_sql("INSERT INTO learners (learner_id, name) VALUES ('old', 'Old Learner')")
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert "module_risk" in tables and "deliveries" not in tables
+    assert [v for (v,) in sql("select version from schema_migrations order by version")] == [1, 2, 3, 4, 5, 6, 7, 8, 10]
+
+    cli("roster", "import", _roster(tmp_path, HEADER + "old,,old@example.org,t,lead@example.org\n"))
+    versions = dict(sql("select version, applied_at from schema_migrations"))
+    assert sorted(versions) == list(range(1, 11))
+    assert versions[10] == "2026-12-01T00:00:00.000000Z" and versions[9] > versions[10]  # only 9 ran
+    assert _people(cli)["old"] == {"learner_id": "old", "name": "Old Learner", "email": "old@example.org",
+                                   "team": "t", "manager_email": "lead@example.org"}
+    assert sql("select count(*) from deliveries") == [(0,)]
+    engine = create_store_engine(os.environ["PROGRESS_DB"])
+    assert migrate(engine) == []  # nothing left to apply
+    engine.dispose()
