@@ -102,6 +102,34 @@ def test_each_learner_gets_their_report_once_with_the_pdf_attached(cli, roster, 
     assert len(smtp.messages()) == 5
 
 
+def _lines(text: str) -> list[str]:
+    """A text's lines, whatever ends them (a text part travels with CRLF and ends with one)."""
+    return text.splitlines()
+
+
+def test_the_report_email_is_the_html_report_with_the_markdown_report_as_its_text(cli, roster, smtp):
+    """DESIGN 10: an HTML body (the report of `--format html`, charts as inline SVG) with a
+    plain-text alternative (the Markdown report), then the PDF; every line fits SMTP's 998."""
+    cli("report", "--week", "--all", "--email")
+    received = by_recipient(smtp)
+    for learner in ("zoe", "dmitry"):
+        [raw] = received[ADDRESSES[learner]]
+        message = raw.parsed()
+        assert message.get_content_type() == "multipart/mixed"
+        body, attachment = message.iter_parts()
+        assert body.get_content_type() == "multipart/alternative"
+        assert [p.get_content_type() for p in body.iter_parts()] == ["text/plain", "text/html"]  # the best last
+        assert attachment.get_content_type() == "application/pdf"
+        html = message.get_body(("html",)).get_content()
+        assert _lines(html) == _lines(cli("report", "--week", "--learner", learner, "--format", "html").stdout)
+        assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "<pre" not in html
+        assert "<title>Weekly report" in html and LEARNERS[learner] in html
+        text = message.get_body(("plain",)).get_content()
+        assert _lines(text) == _lines(cli("report", "--week", "--learner", learner, "--format", "md").stdout)
+        assert text.startswith("# Weekly report") and LEARNERS[learner] in text
+        assert max(len(line) for line in raw.data.split(b"\r\n")) <= 998
+
+
 @pytest.mark.both_backends
 def test_two_runs_at_the_same_time_send_each_message_once(roster, smtp, sql):
     command = [sys.executable, "-m", "progress_cli", "report", "--week", "--all", "--email"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 from dataclasses import dataclass, field
 from email import policy
 from email.headerregistry import Address
@@ -18,6 +17,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 POLICY = policy.SMTP  # the default policy with CRLF line ends, as sent on the wire
+MAX_LINE = 998  # characters in a line of a message, its CRLF left out (RFC 5322 2.1.1)
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,10 @@ def build_message(content: Content, *, sender: str, to_address: str, to_name: st
 
 
 def _transfer_encoding(text: str) -> str:
-    """7-bit clean bodies (quoted-printable for any non-ASCII text): they pass every relay."""
-    return "7bit" if text.isascii() else "quoted-printable"
+    """7-bit clean bodies that pass every relay: as they are when ASCII in lines SMTP allows
+    (998 octets; an HTML report's inline SVG may run longer), else quoted-printable."""
+    fits = all(len(line) <= MAX_LINE for line in text.splitlines())
+    return "7bit" if text.isascii() and fits else "quoted-printable"
 
 
 def _address(address: str, name: str | None = None) -> Address:
@@ -72,16 +74,6 @@ def _address(address: str, name: str | None = None) -> Address:
         name, address = parseaddr(address)
     username, _, domain = address.rpartition("@")
     return Address(display_name=name or "", username=username, domain=domain)
-
-
-def pre_html(text: str, title: str) -> str:
-    """A minimal HTML page showing `text` as it is (escaped, in <pre>): the HTML alternative
-    until a real HTML rendering exists."""
-    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{html.escape(title)}</title></head>\n"
-            "<body><pre style=\"white-space: pre-wrap; font-family: ui-monospace, monospace\">"
-            f"{html.escape(text)}</pre></body></html>\n")
 
 
 def greeting(name: str | None) -> str:
