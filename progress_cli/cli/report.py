@@ -10,7 +10,7 @@ import typer
 from progress_cli.cli.delivery import eml_folder, finish_delivery, mail_settings
 from progress_cli.cli.options import AsOf, EmailDryRun, Font, Paper, PaperSize, ReportFormat, email_option, json_option
 from progress_cli.cli.output import console, emit_json
-from progress_cli.cli.team_report import team_report
+from progress_cli.cli.team_report import email_team_report, team_report
 from progress_cli.cli.usage import Command, OneOf
 from progress_cli.errors import NothingToDo, ProgressError, UsageError
 from progress_cli.reports.periods import LAST, named_period  # stdlib only: `--help` stays fast
@@ -106,10 +106,13 @@ def report(
                "font": str(font) if font else None}
     json_email = json_out or settings.json
     if team is not None:
+        team = None if team == EVERYONE else team
         if email:
-            raise UsageError("--email with --team is not supported yet")
-        team_report(settings, kind=kind, value=value, as_of=as_of, team=None if team == EVERYONE else team,
-                    fmt=fmt_name, options=options, out=out)
+            email_team_report(settings, kind=kind, value=value, as_of=as_of, team=team, options=options,
+                              config=config, eml_dir=eml_dir, json_out=json_email)
+        else:
+            team_report(settings, kind=kind, value=value, as_of=as_of, team=team, fmt=fmt_name, options=options,
+                        out=out)
         return
     run = plan_reports(settings.db, tz=settings.tz, kind=kind, value=value, as_of=as_of, learner_id=learner)
     if not run.learner_ids:

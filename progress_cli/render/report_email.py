@@ -8,8 +8,8 @@ import sys
 from typing import Any, Callable
 
 from progress_cli.mail.messages import Attachment, Content
-from progress_cli.render import report_text
-from progress_cli.render.report_formats import Rendered, render_report
+from progress_cli.render import report_text, team_text
+from progress_cli.render.report_formats import Rendered, render_report, render_team
 
 FileName = Callable[[str | None, str, str], str]  # (learner or team, period label, extension) -> file name
 
@@ -37,3 +37,12 @@ class ReportEmail:
         name = self.file_name(who, report["period"]["label"], "pdf")
         return Content(subject=subject, text=markdown, html=html,
                        attachments=[Attachment(name, pdf.data, "application/pdf")])
+
+
+class TeamReportEmail(ReportEmail):
+    """team report -> Content, for `services.mailing.deliver_team_report`; `file_name` as
+    services.output_files.team_report_name."""
+
+    def __call__(self, report: dict[str, Any]) -> Content:
+        subject = f"{team_text.title(report)}: {team_text.team_name(report)}"
+        return self._content(report, render_team, report["team"], subject)
