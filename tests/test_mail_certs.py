@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_certs_eligibility import LEARNERS
+from tests.test_certs_eligibility import CATALOG, LEARNERS
 from tests.test_certs_eligibility import built_store, store  # noqa: F401  (fixtures)
 from tests.test_mail_delivery import counts, smtp  # noqa: F401  (fixture)
 
@@ -37,6 +37,7 @@ def test_each_new_certificate_goes_to_its_learner_with_its_files(cli, roster, sm
         assert parsed["Subject"] == "Your certificate: Certified Tester"
         body = parsed.get_body(("plain",)).get_content()
         assert LEARNERS[learner] in body and f"progress cert verify {cert['code']}" in body
+        assert "verification page" not in body and "https://" not in body  # no [issuer] verify_url: no link
         files = {a.get_filename(): a for a in parsed.iter_attachments()}
         stem = f"{learner}-{cert['code']}"
         assert sorted(files) == [f"{stem}.jwt", f"{stem}.pdf"]
@@ -81,6 +82,7 @@ def test_remind_lists_then_reminds_once_per_certificate(cli, roster, smtp, tmp_p
     assert zoe["Subject"].startswith("Your certificate Certified Tester expires on ")
     body = zoe.get_body(("plain",)).get_content()
     assert "How to renew it" in body and code in body and "Zoë Ñúñez-Ølsen" in body
+    assert "verification page" not in body and "https://" not in body
     assert counts(cli("cert", "remind", "--within", within, "--email").stdout) == (0, 2, 0, 1)
     assert [r["reminded"] for r in cli.json("cert", "remind", "--within", within)] == [True, False, True]
     assert len(smtp.messages()) == 2
@@ -89,3 +91,29 @@ def test_remind_lists_then_reminds_once_per_certificate(cli, roster, smtp, tmp_p
     assert dry.stdout.startswith("dry run: 0 messages written") and not out.exists()
     assert cli("cert", "remind", "--dry-run", "--out", out, code=2).stderr.startswith(
         "Error: --dry-run and --out apply to --email")
+
+
+VERIFY_URL = "https://certs.example.org/acme"  # the catalog's; the site's paths go under it with a "/"
+
+
+def test_with_a_verification_site_each_message_links_the_certificates_page(cli, roster, smtp, tmp_path):
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text(CATALOG + f'\n[issuer]\nname = "Acme Training"\nverify_url = "{VERIFY_URL}"\n', encoding="utf-8")
+    cli("init", "--catalog", catalog)
+    cli("cert", "issue", "--all-eligible", "--out", tmp_path / "certs", "--email")
+    codes = {c["learner_id"]: c["code"] for c in cli.json("cert", "list")}
+    by_address = {m.rcpt_tos[0]: m.parsed() for m in smtp.messages()}
+    assert sorted(by_address) == sorted(ADDRESSES.values())
+    for learner, address in ADDRESSES.items():
+        body = by_address[address].get_body(("plain",)).get_content()
+        page = f"{VERIFY_URL}/c/{codes[learner]}/"
+        assert f"To verify it, open its verification page: {page}\r\n" in body  # as it travels
+        assert "progress cert verify" not in body
+    site = tmp_path / "site"
+    cli("cert", "publish", "--out", site)
+    assert all((site / "c" / codes[learner] / "index.html").is_file() for learner in ADDRESSES)  # the page exists
+
+    within = str(2 * 366 + 1)
+    assert counts(cli("cert", "remind", "--within", within, "--email").stdout) == (2, 0, 0, 1)
+    reminder = next(m.parsed() for m in smtp.messages()[2:] if m.rcpt_tos == ["athena@example.org"])
+    assert f"open its verification page: {VERIFY_URL}/c/{codes['athena']}/" in reminder.get_body(("plain",)).get_content()

@@ -80,7 +80,16 @@ def greeting(name: str | None) -> str:
     return f"Hello {name}," if name else "Hello,"
 
 
-def certificate_content(*, name: str | None, certification: str, code: str, valid_until: str, verify: str,
+def how_to_verify(code: str, page_url: str | None) -> str:
+    """The verification line: the certificate's page when the issuer publishes a verification
+    site, else the command and the credential."""
+    if page_url:
+        return (f"To verify it, open its verification page: {page_url}\n"
+                "(or check the attached .jwt with any Open Badges 3.0 verifier)")
+    return f"To verify it: progress cert verify {code} (or check the .jwt with any Open Badges 3.0 verifier)"
+
+
+def certificate_content(*, name: str | None, certification: str, code: str, valid_until: str, page_url: str | None,
                         pdf: Attachment, credential: Attachment) -> Content:
     """The message that brings a new certificate: PDF and .jwt attached, how to verify it."""
     text = (f"{greeting(name)}\n\n"
@@ -88,12 +97,12 @@ def certificate_content(*, name: str | None, certification: str, code: str, vali
             f"It is valid until {valid_until}. Its verification code is {code}.\n\n"
             f"Attached are the certificate (PDF) and its signed Open Badges 3.0 credential (.jwt), which\n"
             f"you can add to a digital wallet or hand to anyone who wants to check it.\n\n"
-            f"To verify it: {verify}\n")
+            f"{how_to_verify(code, page_url)}\n")
     return Content(subject=f"Your certificate: {certification}", text=text, attachments=[pdf, credential])
 
 
 def reminder_content(*, name: str | None, certification: str, code: str, valid_until: str, days_left: int,
-                     verify: str) -> Content:
+                     page_url: str | None) -> Content:
     """The reminder sent once per certificate, some days before it expires."""
     days = "1 day" if days_left == 1 else f"{days_left} days"
     text = (f"{greeting(name)}\n\n"
@@ -102,7 +111,7 @@ def reminder_content(*, name: str | None, certification: str, code: str, valid_u
             "skill mastery). Learners who still qualify are issued a new certificate before the old one\n"
             "ends; your training administrator renews with `progress cert issue --all-eligible\n"
             "--renew-before DAYS`, and you can see where you stand with `progress cert check`.\n\n"
-            f"To verify your current certificate: {verify}\n")
+            f"{how_to_verify(code, page_url)}\n")
     return Content(subject=f"Your certificate {certification} expires on {valid_until}", text=text)
 
 

@@ -1,5 +1,7 @@
 """Certificates by e-mail (DESIGN 10): each new certificate to its learner, and one reminder per
-certificate before it expires."""
+certificate before it expires. Both point to the certificate's verification page when the
+catalog's [issuer] has a verify_url (the site `cert publish` writes), and say nothing of a
+page when it has none."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
+from progress_cli.catalog import Catalog
+from progress_cli.certs import site
 from progress_cli.certs.register import listing
 from progress_cli.config import parse_as_of
 from progress_cli.errors import ProgressError, UsageError
@@ -16,7 +20,7 @@ from progress_cli.mail.config import SmtpConfig
 from progress_cli.mail.messages import Attachment, Content, certificate_content, reminder_content
 from progress_cli.services.delivery import DeliveryOutcome, Outgoing, deliver
 from progress_cli.services.output_files import certificate_paths
-from progress_cli.services.store_access import open_engine
+from progress_cli.services.store_access import open_engine, read_catalog
 from progress_cli.store import read_snapshot
 from progress_cli.store import certs as cert_store
 from progress_cli.store import deliveries as store
@@ -38,12 +42,13 @@ def deliver_certificates(db: str, issued: list[dict[str, Any]], *, out_dir: Path
             entries = {e["certificate_id"]: e for e in issued} | _retries(conn, issued, out_dir)
             certs = {cid: cert_store.certificate_by(conn, certificate_id=cid) for cid in entries}
             people = contacts(conn, sorted({e["learner_id"] for e in entries.values()}))
+            page = _page_url(read_catalog(conn))
         items = []
         for cid, entry in sorted(entries.items(), key=lambda kv: (kv[1]["learner_id"], kv[0])):
             person, cert = people.get(entry["learner_id"], {}), certs[cid]
             items.append(Outgoing(key=Key(CERTIFICATE, entry["learner_id"], cid, person.get("email")),
                                   recipient_name=person.get("name") or cert["learner_name"],
-                                  content=_certificate_message(cert, entry)))
+                                  content=_certificate_message(cert, entry, page)))
         return deliver(engine, items, config=config, dry_run_dir=dry_run_dir)
     finally:
         engine.dispose()
@@ -64,12 +69,13 @@ def _retries(conn: Connection, issued: list[dict[str, Any]], out_dir: Path) -> d
     return found
 
 
-def verify_line(code: str) -> str:
-    """How to check the certificate, for the messages' bodies."""
-    return f"progress cert verify {code} (or check the attached .jwt with any Open Badges 3.0 verifier)"
+def _page_url(catalog: Catalog) -> Callable[[str], str | None]:
+    """code -> the certificate's verification page, or None without a verify_url."""
+    verify_url = catalog.issuer.verify_url if catalog.issuer is not None else None
+    return lambda code: site.page_url(verify_url, code) if verify_url else None
 
 
-def _certificate_message(cert: dict, entry: dict) -> Callable[[], Content]:
+def _certificate_message(cert: dict, entry: dict, page: Callable[[str], str | None]) -> Callable[[], Content]:
     def content() -> Content:
         pdf, jwt = Path(entry["pdf"]), Path(entry["credential"])
         try:
@@ -79,7 +85,7 @@ def _certificate_message(cert: dict, entry: dict) -> Callable[[], Content]:
                                 "for in the folder `progress cert issue --out DIR --email` names)") from None
         return certificate_content(
             name=cert["learner_name"], certification=cert["certification"], code=cert["code"],
-            valid_until=cert["valid_until"][:10], verify=verify_line(cert["code"]),
+            valid_until=cert["valid_until"][:10], page_url=page(cert["code"]),
             pdf=Attachment(pdf.name, pdf_data, "application/pdf"),
             credential=Attachment(jwt.name, jwt_data, "application/jwt"))
     return content
@@ -99,6 +105,7 @@ def reminders(db: str, *, tz: ZoneInfo, within: int = DEFAULT_REMIND_DAYS, as_of
             due = listing(cert_store.all_certificates(conn), moment, within)
             people = contacts(conn, sorted({c["learner_id"] for c in due}))
             done = store.sent_keys(conn, REMINDER, {c["certificate_id"] for c in due})
+            page = _page_url(read_catalog(conn))
         rows = []
         items = []
         for cert in due:
@@ -109,14 +116,14 @@ def reminders(db: str, *, tz: ZoneInfo, within: int = DEFAULT_REMIND_DAYS, as_of
                          "valid_until": cert["valid_until"], "days_left": cert["days_left"],
                          "email": key.recipient, "reminded": key in done})
             items.append(Outgoing(key=key, recipient_name=person.get("name") or cert["learner_name"],
-                                  content=_reminder_message(cert)))
+                                  content=_reminder_message(cert, page)))
         outcome = deliver(engine, items, config=config, dry_run_dir=dry_run_dir) if email else None
     finally:
         engine.dispose()
     return rows, outcome
 
 
-def _reminder_message(cert: dict) -> Callable[[], Content]:
+def _reminder_message(cert: dict, page: Callable[[str], str | None]) -> Callable[[], Content]:
     return lambda: reminder_content(name=cert["learner_name"], certification=cert["certification"],
                                     code=cert["code"], valid_until=cert["valid_until"][:10],
-                                    days_left=cert["days_left"], verify=verify_line(cert["code"]))
+                                    days_left=cert["days_left"], page_url=page(cert["code"]))
