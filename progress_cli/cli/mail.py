@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from progress_cli.addresses import is_address
+from progress_cli.cli.delivery import mail_settings
 from progress_cli.cli.options import JsonOut
 from progress_cli.cli.output import emit_json, emit_rows
 from progress_cli.cli.usage import Command
@@ -32,7 +33,6 @@ def test(
 ) -> None:
     """Send one test message through the configured SMTP server (PROGRESS_SMTP and friends)."""
     # on use, not at import: `--help` stays fast (see cli/__init__.py)
-    from progress_cli.services.delivery import mail_settings
     from progress_cli.services.mail_log import send_test
 
     settings = ctx.obj

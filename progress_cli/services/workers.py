@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Callable, Iterable, Iterator, TypeVar
 
@@ -21,8 +22,6 @@ def computed_ahead(items: Iterable[T], work: Callable[[T], R], *, jobs: int) -> 
         for item in items:
             yield item, partial(work, item)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     window = jobs * AHEAD_PER_JOB
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         waiting: deque = deque()
