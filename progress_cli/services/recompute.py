@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, delete, select
 
 from progress_cli.analytics import analyze, next_milestone
 from progress_cli.analytics.achievements import current_overrides, evaluate
-from progress_cli.analytics.risk_inputs import module_risks
+from progress_cli.analytics.risk_inputs import module_risks, unfinished_modules
 from progress_cli.catalog import Catalog
 from progress_cli.json_output import to_json
 from progress_cli.services.calibration import calibrated_today, learner_samples, refresh_calibration, write_samples
@@ -132,7 +132,7 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
     write_samples(conn, result)
     bulk_insert(conn, PEER_TASKS, peer_rows(result))
     if peers is None:
-        peers = stored_peers(conn, tz, sorted(set(result.prepared.events["module_id"])))
+        peers = stored_peers(conn, tz, unfinished_modules(result))
     bulk_insert(conn, MODULE_RISK, stored_rows(module_risks(result, peers)))
     return _store_unlocks(conn, result, catalog, as_of)
 
