@@ -1,7 +1,7 @@
 """The `progress` command: global options, sub-commands, and the one place errors become exit codes.
 
 Command modules import services and render inside the command functions, on use: services
-load SQLAlchemy and SQLModel (~0.4 s), some pandas (~0.3 s), render Rich, plotext and fpdf2,
+load SQLAlchemy (~0.2 s), some pandas (~0.3 s), render Rich, plotext and fpdf2,
 and `progress --help` (~0.2 s) imports every command module.
 """
 

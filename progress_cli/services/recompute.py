@@ -16,16 +16,16 @@ from sqlalchemy import Connection, Engine, delete, select
 
 from progress_cli.analytics import analyze, next_milestone
 from progress_cli.analytics.achievements import current_overrides, evaluate
-from progress_cli.analytics.risk_inputs import module_risks
+from progress_cli.analytics.risk_inputs import module_risks, unfinished_modules
 from progress_cli.catalog import Catalog
 from progress_cli.json_output import to_json
-from progress_cli.services.calibration import refresh_calibration, write_samples
+from progress_cli.services.calibration import calibrated_today, learner_samples, refresh_calibration, write_samples
 from progress_cli.services.frames import events_frame, records
 from progress_cli.services.risk import peer_rows, store_peers, stored_peers, stored_rows
 from progress_cli.store import activity, queries, write_transaction
 from progress_cli.store.achievements import EARNED
 from progress_cli.store.derived import (
-    DERIVED_TABLES, DailyActivity, LearnerProgress, ModuleProgress, ModuleRisk, PeerTask, Session, SkillProgress,
+    DAILY_ACTIVITY, DERIVED_TABLES, LEARNER_PROGRESS, MODULE_PROGRESS, MODULE_RISK, PEER_TASKS, SESSIONS, SKILL_PROGRESS,
 )
 from progress_cli.store.writes import bulk_insert, bulk_insert_ignore
 from progress_cli.store.models import iso_time, stored_time
@@ -57,6 +57,7 @@ def recompute_learners(
         # A full rebuild weighs everyone against the events; an import's recompute of a few
         # learners reads the peers the last recomputes stored, once its own rows are in.
         peers = store_peers(conn, as_of, tz) if everyone and ids else None
+        samples_before = None if everyone else learner_samples(conn, ids)
         for start in range(0, len(ids), BATCH_LEARNERS):
             chunk = ids[start:start + BATCH_LEARNERS]
             span = (chunk[0], chunk[-1]) if everyone else None
@@ -68,7 +69,9 @@ def recompute_learners(
             done.unlocked += unlocked
             if on_batch:
                 on_batch(len(chunk))
-        refresh_calibration(conn, as_of, tz)  # over every learner's samples: the others' did not change
+        # over every learner's samples (the others' did not change), unless it would write the same rows
+        if everyone or learner_samples(conn, ids) != samples_before or not calibrated_today(conn, as_of, tz):
+            refresh_calibration(conn, as_of, tz)
         activity.record(conn, "recompute", None, learners=len(ids))
     done.learners = len(ids)
     done.unlocked.sort(key=lambda u: (u["earned_at"], u["learner_id"], u["achievement_id"]))
@@ -86,7 +89,7 @@ def _delete_learners(conn: Connection, learner_ids: list[str], span: tuple[str, 
 
 
 def _readiness(conn: Connection, learner_ids: list[str], span) -> dict[tuple[str, str], str]:
-    table = ModuleProgress.__table__
+    table = MODULE_PROGRESS
     query = select(table.c.learner_id, table.c.module_id, table.c.readiness).where(_which(table, learner_ids, span))
     return {(r.learner_id, r.module_id): r.readiness for r in conn.execute(query)}
 
@@ -111,26 +114,26 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
     overall["computed_as_of"] = stored_time(as_of)
     overall["last_active_day"] = result.streaks["last_active_day"].to_numpy()
     overall["predicted_completion_date"] = None
-    bulk_insert(conn, LearnerProgress.__table__, records(
-        overall, [c.key for c in LearnerProgress.__table__.columns],
+    bulk_insert(conn, LEARNER_PROGRESS, records(
+        overall, [c.key for c in LEARNER_PROGRESS.columns],
         dates=("last_active_day",), json_columns=("strengths", "weaknesses")))
     modules = result.modules
-    bulk_insert(conn, ModuleProgress.__table__, records(modules, [c.key for c in ModuleProgress.__table__.columns]))
+    bulk_insert(conn, MODULE_PROGRESS, records(modules, [c.key for c in MODULE_PROGRESS.columns]))
     skills = result.skills.copy()
     skills["next_milestone"] = [
         None if m is None else to_json(m, indent=None, ascii_only=True)
         for m in map(next_milestone, skills["next_level"], skills["next_threshold"], skills["attempts_needed"])]
-    bulk_insert(conn, SkillProgress.__table__, records(skills, [c.key for c in SkillProgress.__table__.columns]))
+    bulk_insert(conn, SKILL_PROGRESS, records(skills, [c.key for c in SKILL_PROGRESS.columns]))
     days = result.daily
-    bulk_insert(conn, DailyActivity.__table__, records(days, [c.key for c in DailyActivity.__table__.columns],
+    bulk_insert(conn, DAILY_ACTIVITY, records(days, [c.key for c in DAILY_ACTIVITY.columns],
                                                        dates=("day",)))
     sessions = result.sessions.rename(columns={"start": "started_at", "end": "ended_at"})
-    bulk_insert(conn, Session.__table__, records(sessions, [c.key for c in Session.__table__.columns]))
+    bulk_insert(conn, SESSIONS, records(sessions, [c.key for c in SESSIONS.columns]))
     write_samples(conn, result)
-    bulk_insert(conn, PeerTask.__table__, peer_rows(result))
+    bulk_insert(conn, PEER_TASKS, peer_rows(result))
     if peers is None:
-        peers = stored_peers(conn, tz, sorted(set(result.prepared.events["module_id"])))
-    bulk_insert(conn, ModuleRisk.__table__, stored_rows(module_risks(result, peers)))
+        peers = stored_peers(conn, tz, unfinished_modules(result))
+    bulk_insert(conn, MODULE_RISK, stored_rows(module_risks(result, peers)))
     return _store_unlocks(conn, result, catalog, as_of)
 
 

@@ -12,35 +12,32 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Connection, Integer, Text, UniqueConstraint, insert, select, update
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Column, Connection, Integer, String, Table, Text, UniqueConstraint, insert, select, update
 
 from progress_cli.store.dialect import insert_ignore
-from progress_cli.store.models import TS, iso_time, stored_time
+from progress_cli.store.models import counter, iso_time, metadata, required, stamp, stored_time
 
 SENT, SENDING, FAILED = "sent", "sending", "failed"
 
 
-class Delivery(SQLModel, table=True):
-    __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("kind", "learner_id", "subject", "recipient", name="uq_deliveries_key"),)
-    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
-    kind: str  # report, team_report, certificate, reminder, test
-    learner_id: str  # the learner the message is about (a team's name for a team report)
-    subject: str  # the period label (2026-W47) or the certificate id
-    recipient: str
-    status: str = Field(index=True)
-    attempts: int = 0
-    claim_token: str | None = None
-    claimed_at: str | None = Field(default=None, max_length=TS)
-    message_id: str | None = None
-    error: str | None = Field(default=None, sa_column=Column(Text))
-    created_at: str = Field(max_length=TS)
-    sent_at: str | None = Field(default=None, max_length=TS)
-    updated_at: str = Field(max_length=TS)
-
-
-DELIVERIES = Delivery.__table__
+DELIVERIES = Table(
+    "deliveries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    required("kind"),  # report, team_report, certificate, reminder, test
+    required("learner_id"),  # the learner the message is about (a team's name for a team report)
+    required("subject"),  # the period label (2026-W47) or the certificate id
+    required("recipient"),
+    required("status", index=True),
+    counter("attempts"),
+    Column("claim_token", String),
+    stamp("claimed_at", nullable=True),
+    Column("message_id", String),
+    Column("error", Text),
+    stamp("created_at"),
+    stamp("sent_at", nullable=True),
+    stamp("updated_at"),
+    UniqueConstraint("kind", "learner_id", "subject", "recipient", name="uq_deliveries_key"),
+)
 
 
 @dataclass(frozen=True)

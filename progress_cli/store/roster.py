@@ -11,7 +11,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from progress_cli.store import models
 
-LEARNERS = models.Learner.__table__
+LEARNERS = models.LEARNERS
 ROSTER_COLUMNS = ("name", "email", "team", "manager_email")
 _CHUNK = 500  # keeps IN lists under every backend's parameter limit
 

@@ -14,8 +14,8 @@ COPY_CHUNK = 5000
 
 def store_tables() -> list[Table]:
     """Every table of the store's schema, in a stable order (schema_migrations first)."""
-    return sorted(models.SQLModel.metadata.tables.values(),
-                  key=lambda t: (t.name != models.SchemaMigration.__tablename__, t.name))
+    return sorted(models.metadata.tables.values(),
+                  key=lambda t: (t.name != models.SCHEMA_MIGRATIONS.name, t.name))
 
 
 def row_counts(conn: Connection, present: set[str] | None = None) -> dict[str, int]:

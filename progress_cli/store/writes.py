@@ -16,13 +16,9 @@ from typing import Any
 from sqlalchemy import Connection, Dialect, Table, bindparam, select, update
 
 from progress_cli.ingest.record import CORE_FIELDS, core
-from progress_cli.store import models
 from progress_cli.store.dialect import copy_rows, insert_ignore, insert_ignore_for, upsert_non_null
+from progress_cli.store.models import EVENTS, LEARNERS, MODULES, VOIDS
 
-EVENTS = models.Event.__table__
-LEARNERS = models.Learner.__table__
-MODULES = models.Module.__table__
-VOIDS = models.Void.__table__
 _LOOKUP_CHUNK = 500  # keeps IN lists under every backend's parameter limit
 
 
