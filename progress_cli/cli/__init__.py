@@ -14,7 +14,8 @@ from typer.core import TyperGroup
 
 from progress_cli import __version__
 from progress_cli.cli import (
-    achievements, certs, chart, db, export, imports, insights, keys, learners, recompute, report, setup, status, watch,
+    achievements, certs, chart, db, export, imports, insights, keys, learners, mail, recompute, report, roster, setup,
+    status, watch,
 )
 from progress_cli.cli.options import Quiet, json_option
 from progress_cli.cli.usage import Command
@@ -91,8 +92,10 @@ for name, function in (("init", setup.init), ("import", imports.import_), ("reco
                        ("chart", chart.chart), ("export", export.export)):
     app.command(name, cls=Command)(function)
 app.command("report", cls=report.ReportCommand)(report.report)
+app.add_typer(roster.app, name="roster")
 app.add_typer(certs.app, name="cert")
 app.add_typer(keys.app, name="keys")
+app.add_typer(mail.app, name="mail")
 app.add_typer(db.app, name="db")
 
 

@@ -31,6 +31,11 @@ def report_name(learner_id: str, period_label: str, ext: str) -> str:
     return f"{safe_id(learner_id)}-{period_label}.{ext}"
 
 
+def team_report_name(team: str | None, period_label: str, ext: str) -> str:
+    """`team-<team>-<period>.<ext>`, or `team-<period>.<ext>` for every learner as one team."""
+    return report_name(f"team-{team}" if team else "team", period_label, ext)
+
+
 def certificate_paths(out_dir: Path, learner_id: str, code: str) -> tuple[Path, Path]:
     """(PDF, credential) paths `<learner>-<code>.pdf` and `.jwt`; the code keeps them apart,
     so the learner id only needs to be made safe for a file name."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy.schema import CreateColumn
 
 from progress_cli.errors import StoreError
 from progress_cli.store import dialect  # noqa: F401  (how PostgreSQL creates text columns)
@@ -16,6 +17,7 @@ from progress_cli.store import derived, models
 from progress_cli.store.achievements import EARNED
 from progress_cli.store.activity import ACTIVITY
 from progress_cli.store.certs import CERT_TABLES, CERTS
+from progress_cli.store.deliveries import DELIVERIES
 from progress_cli.store.engine import read_snapshot, write_transaction
 from progress_cli.store.models import stored_time
 
@@ -58,6 +60,22 @@ def m008_status_list_index(conn: Connection) -> None:
     next(i for i in CERTS.indexes if i.name == "ux_certificates_status_index").create(conn, checkfirst=True)
 
 
+def m009_roster_and_deliveries(conn: Connection) -> None:
+    """The roster's columns on `learners` and the `deliveries` table (DESIGN 10).
+
+    A store created at this version already has the columns (step 1 builds `learners` from the
+    current model), so only the missing ones are added.
+    """
+    learners = models.LEARNERS
+    present = {c["name"] for c in inspect(conn).get_columns(learners.name)}
+    quote = conn.dialect.identifier_preparer.quote
+    for name in ("email", "team", "manager_email"):
+        if name not in present:
+            column = CreateColumn(learners.c[name]).compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {quote(learners.name)} ADD COLUMN {column}")
+    models.metadata.create_all(conn, tables=[DELIVERIES])
+
+
 def m010_module_risk(conn: Connection) -> None:
     """Risk per started module and the peers it weighs (DESIGN 5.7); an upgraded store fills
     them at its next `progress recompute`."""
@@ -73,6 +91,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (6, "sessions", m006_sessions),
     (7, "forecast calibration", m007_forecast_calibration),
     (8, "certificate status-list index", m008_status_list_index),
+    (9, "roster columns and deliveries", m009_roster_and_deliveries),
     (10, "module risk", m010_module_risk),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)

@@ -62,6 +62,10 @@ LEARNERS = Table(
     "learners", metadata,
     pk("learner_id"),
     Column("name", String),
+    # The roster's (DESIGN 10; migration 9): who gets the learner's e-mails, and their team.
+    Column("email", String),
+    Column("team", String),
+    Column("manager_email", String),
 )
 
 MODULES = Table(

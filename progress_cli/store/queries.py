@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, column, delete, func, insert, inspect, select, table, true, update
+from sqlalchemy import Connection, delete, func, insert, select, true, update
 
 from progress_cli.catalog import Catalog
 from progress_cli.json_output import to_json
@@ -153,13 +153,9 @@ def stored_module_peers(conn: Connection, modules: list[str] | None = None) -> d
     return out
 
 
-def team_learner_ids(conn: Connection, team: str | None) -> list[str] | None:
-    """The learners of a roster team (None: every learner), by id; None when the store has
-    no roster (no `learners.team` column) to look in."""
+def team_learner_ids(conn: Connection, team: str | None) -> list[str]:
+    """The learners of a roster team (None: every learner), by id."""
     if team is None:
         return learner_ids(conn)
-    if "team" not in {c["name"] for c in inspect(conn).get_columns(LEARNERS.name)}:
-        return None
-    learners = table(LEARNERS.name, column("learner_id"), column("team"))
-    query = select(learners.c.learner_id).where(learners.c.team == team).order_by(learners.c.learner_id)
+    query = select(LEARNERS.c.learner_id).where(LEARNERS.c.team == team).order_by(LEARNERS.c.learner_id)
     return list(conn.execute(query).scalars())

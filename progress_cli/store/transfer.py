@@ -6,7 +6,7 @@ from typing import Callable
 
 from sqlalchemy import Connection, Integer, Table, func, select, text
 
-from progress_cli.store import achievements, activity, certs, derived, models  # noqa: F401  (their tables)
+from progress_cli.store import achievements, activity, certs, deliveries, derived, models  # noqa: F401  (their tables)
 from progress_cli.store.writes import bulk_insert
 
 COPY_CHUNK = 5000
