@@ -109,6 +109,18 @@ def email_option(help: str):
     return typer.Option("--email", help=help)
 
 
+def out_option(help: str):
+    """`--out PATH` of a file or a folder: written with a trailing separator it names a folder,
+    even one that does not exist yet (see services.output_files.FolderPath)."""
+    return typer.Option("--out", metavar="PATH", help=help, parser=_output_path)
+
+
+def _output_path(text: str) -> Path:
+    from progress_cli.services.output_files import output_path  # small; loaded only when --out is given
+
+    return output_path(text)
+
+
 AsOf = Annotated[Optional[str], as_of_option()]
 JsonOut = Annotated[bool, json_option()]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars and no summaries; errors only.")]

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from progress_cli.cli.delivery import eml_folder, finish_delivery, mail_settings
-from progress_cli.cli.options import AsOf, EmailDryRun, Font, Paper, PaperSize, ReportFormat, email_option, json_option
+from progress_cli.cli.options import AsOf, EmailDryRun, Font, Paper, PaperSize, ReportFormat, email_option, json_option, out_option
 from progress_cli.cli.output import console, emit_json
 from progress_cli.cli.team_report import email_team_report, team_report
 from progress_cli.cli.usage import Command, OneOf
@@ -63,8 +63,7 @@ def report(
                          "html: one self-contained page (a file per learner for several).")
     ] = ReportFormat.terminal,
     # a file or a folder of one file per learner, unlike cert issue's folder: the help says which
-    out: Annotated[Optional[Path], typer.Option(
-        "--out", metavar="PATH",
+    out: Annotated[Optional[Path], out_option(
         help="A file (one learner, or a team) or a directory: one <learner>-<period>.<ext> file per learner; "
              "with --email --dry-run, the folder of the .eml files.")] = None,
     template: Annotated[Optional[Path], typer.Option("--template", metavar="FILE",
