@@ -20,6 +20,7 @@ from progress_cli.errors import InputFileError
 from progress_cli.ingest import reader, sources
 
 BLOCK_BYTES = 1 << 20
+_FIRST_LINE_LIMIT = 16 << 20  # a longer first line is read as a document, in one stream
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,22 @@ def line_format(path: Path, fmt: str, head: str) -> LineFormat | None:
         if "\n" not in head or header.count('"') % 2:  # a header that runs over lines: no blocks
             return None
         return LineFormat("csv", header, reader.csv_delimiter(path, head))
-    if fmt == "jsonl" or (fmt in ("xapi", "caliper") and reader.is_json_lines(head)):
+    if fmt == "jsonl" or (fmt in ("xapi", "caliper") and (reader.is_json_lines(head) or _first_line_is_object(path))):
         return LineFormat(fmt)
     return None
+
+
+def _first_line_is_object(path: Path) -> bool:
+    """Whether the first line, however long, is one whole JSON object: Caliper envelopes one a
+    line often run past the sniffed head (100 events are about 80 KB)."""
+    with path.open("rb") as fh:
+        first = fh.readline(_FIRST_LINE_LIMIT)
+    if not first.endswith(b"\n"):
+        return False
+    try:
+        return isinstance(sources._loads(first.decode("utf-8-sig")), dict)
+    except (UnicodeDecodeError, ValueError):
+        return False
 
 
 def blocks(path: Path, kind: LineFormat, on_bytes: Callable[[int], None] | None = None,
