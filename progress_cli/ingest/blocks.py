@@ -130,6 +130,17 @@ class ParsedBlock:
     lines: list[int]  # the line of each row
     others: list[tuple[int, Any, Any]]  # (line, raw, outcome) of rejected and skipped rows, voids
 
+    def add(self, line: int, raw: Any, outcome: Any, import_id: int | None) -> bool:
+        """Count one outcome and keep it where it belongs; True when it is a row to store."""
+        self.read += 1
+        if type(outcome) is dict:
+            outcome["import_id"] = import_id
+            self.rows.append(outcome)
+            self.lines.append(line)
+            return True
+        self.others.append((line, raw, outcome))
+        return False
+
 
 def parse_block(kind: LineFormat, path: Path, block: Block, tz: ZoneInfo, xapi: XapiMapping,
                 column_map: Mapping[str, str] | None, import_id: int | None) -> ParsedBlock:
@@ -138,13 +149,7 @@ def parse_block(kind: LineFormat, path: Path, block: Block, tz: ZoneInfo, xapi: 
     double what crosses between processes): `raw_rows` reads them again when one is needed."""
     parsed = ParsedBlock(0, [], [], [])
     for line, raw, outcome in _outcomes(kind, path, block, tz, xapi, column_map):
-        parsed.read += 1
-        if type(outcome) is dict:
-            outcome["import_id"] = import_id
-            parsed.rows.append(outcome)
-            parsed.lines.append(line)
-        else:
-            parsed.others.append((line, raw, outcome))
+        parsed.add(line, raw, outcome, import_id)
     return parsed
 
 
