@@ -176,6 +176,27 @@ def test_caliper_events_one_a_line_in_blocks_store_what_one_stream_stores(tmp_pa
     assert one[0] == [(240, 120, 0, 0, 120)]  # a copy: two events kept; a Person entity and a course-less tool use skipped
 
 
+def test_caliper_envelopes_longer_than_the_sniffed_head_are_read_in_blocks(tmp_path):
+    """Sensor envelopes one a line run past the 64 KB the format is sniffed from: the first
+    line, read whole, says the file is lines."""
+    fixture = Path(__file__).parent / "fixtures" / "caliper" / "events_v1p1.jsonl"
+    events = [json.loads(line) for line in fixture.read_text(encoding="utf-8").splitlines()]
+    src = tmp_path / "envelopes.jsonl"
+    with src.open("w", encoding="utf-8") as out:
+        for envelope in range(4):
+            data = [e | {"id": f"{e['id']}-{envelope}-{copy}"} for copy in range(60) for e in events]
+            out.write(json.dumps({"sensor": "https://lms.example/sensor", "sendTime": "2026-03-04T10:00:00Z",
+                                  "dataVersion": "http://purl.imsglobal.org/ctx/caliper/v1p1", "data": data}) + "\n")
+    head = src.read_text(encoding="utf-8")[:65536]
+    assert "\n" not in head and blocks.line_format(src, "caliper", head) == blocks.LineFormat("caliper")
+    one = run(tmp_path, "one", [src], workers=1, fmt="caliper")
+    many = run(tmp_path, "many", [src], workers=2, fmt="caliper")
+    assert many[:3] == one[:3]
+    # a copy of the four lines: two events kept, a course-less tool use skipped; in an
+    # envelope's data the Person entity describes, it is not a row
+    assert one[0] == [(720, 480, 0, 0, 240)]
+
+
 def test_gzipped_and_document_files_are_read_in_one_stream(tmp_path):
     import gzip
 

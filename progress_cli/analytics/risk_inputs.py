@@ -33,6 +33,14 @@ def risks_by_learner(inputs: Iterable[RiskInputs]) -> dict[str, list[dict]]:
     return out
 
 
+def unfinished_modules(analysis: Analysis) -> list[str]:
+    """The modules whose peers `risk_inputs` may weigh: those with tasks that some learner of
+    the analysis has not completed."""
+    m = analysis.modules
+    rates = m["completion_rate"].to_numpy(dtype=float)
+    return sorted({mid for mid, rate in zip(m["module_id"], rates) if not np.isnan(rate) and rules.rounded(rate) < 100})
+
+
 def risk_inputs(analysis: Analysis, peers: Mapping[str, ModulePeers]) -> list[RiskInputs]:
     """One RiskInputs per (learner, module) started (any event) and not completed
     (completion_rate < 100; modules without tasks are left out). `peers` comes from the

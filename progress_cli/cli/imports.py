@@ -43,7 +43,6 @@ def import_(
     """
     # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.progress_bar import file_progress
-    from progress_cli.render.terminal import import_summary_table, print_unlocks
     from progress_cli.services.importing import import_files
     from progress_cli.services.store_access import open_engine, stored_catalog
 
@@ -77,6 +76,9 @@ def import_(
             "achievements_unlocked": unlocked_json,
         })
     elif not quiet:
+        # Rich's tables (~20 ms) only when there is a summary to print: not for cron's --quiet
+        from progress_cli.render.terminal import import_summary_table, print_unlocks
+
         out = console()
         out.print(import_summary_table(summary.files, dry_run=dry_run))
         for f in summary.files:

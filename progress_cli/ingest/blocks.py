@@ -20,6 +20,7 @@ from progress_cli.errors import InputFileError
 from progress_cli.ingest import reader, sources
 
 BLOCK_BYTES = 1 << 20
+_FIRST_LINE_LIMIT = 16 << 20  # a longer first line is read as a document, in one stream
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,22 @@ def line_format(path: Path, fmt: str, head: str) -> LineFormat | None:
         if "\n" not in head or header.count('"') % 2:  # a header that runs over lines: no blocks
             return None
         return LineFormat("csv", header, reader.csv_delimiter(path, head))
-    if fmt == "jsonl" or (fmt in ("xapi", "caliper") and reader.is_json_lines(head)):
+    if fmt == "jsonl" or (fmt in ("xapi", "caliper") and (reader.is_json_lines(head) or _first_line_is_object(path))):
         return LineFormat(fmt)
     return None
+
+
+def _first_line_is_object(path: Path) -> bool:
+    """Whether the first line, however long, is one whole JSON object: Caliper envelopes one a
+    line often run past the sniffed head (100 events are about 80 KB)."""
+    with path.open("rb") as fh:
+        first = fh.readline(_FIRST_LINE_LIMIT)
+    if not first.endswith(b"\n"):
+        return False
+    try:
+        return isinstance(sources._loads(first.decode("utf-8-sig")), dict)
+    except (UnicodeDecodeError, ValueError):
+        return False
 
 
 def blocks(path: Path, kind: LineFormat, on_bytes: Callable[[int], None] | None = None,
@@ -116,6 +130,17 @@ class ParsedBlock:
     lines: list[int]  # the line of each row
     others: list[tuple[int, Any, Any]]  # (line, raw, outcome) of rejected and skipped rows, voids
 
+    def add(self, line: int, raw: Any, outcome: Any, import_id: int | None) -> bool:
+        """Count one outcome and keep it where it belongs; True when it is a row to store."""
+        self.read += 1
+        if type(outcome) is dict:
+            outcome["import_id"] = import_id
+            self.rows.append(outcome)
+            self.lines.append(line)
+            return True
+        self.others.append((line, raw, outcome))
+        return False
+
 
 def parse_block(kind: LineFormat, path: Path, block: Block, tz: ZoneInfo, xapi: XapiMapping,
                 column_map: Mapping[str, str] | None, import_id: int | None) -> ParsedBlock:
@@ -124,13 +149,7 @@ def parse_block(kind: LineFormat, path: Path, block: Block, tz: ZoneInfo, xapi: 
     double what crosses between processes): `raw_rows` reads them again when one is needed."""
     parsed = ParsedBlock(0, [], [], [])
     for line, raw, outcome in _outcomes(kind, path, block, tz, xapi, column_map):
-        parsed.read += 1
-        if type(outcome) is dict:
-            outcome["import_id"] = import_id
-            parsed.rows.append(outcome)
-            parsed.lines.append(line)
-        else:
-            parsed.others.append((line, raw, outcome))
+        parsed.add(line, raw, outcome, import_id)
     return parsed
 
 

@@ -21,7 +21,7 @@ from progress_cli.catalog import XapiMapping
 from progress_cli.errors import InputFileError, UnknownFormat, UsageError
 from progress_cli.ingest import caliper, edx, sources
 from progress_cli.ingest.record import FIELDS, RowRejected, normalize
-from progress_cli.ingest.xapi import Skip, Void, is_statement_like, statement_to_row, unwrap
+from progress_cli.ingest.xapi import Skip, Void, actor_email, is_statement_like, statement_to_row, unwrap
 
 FORMATS = ("auto", "jsonl", "csv", "json", "xapi", "caliper", "edx")
 EXPORT_FORMAT = "progress-cli-export"  # the "format" of `progress export --format json`: re-imported as events
@@ -348,6 +348,7 @@ def _statements(line: int, obj: Any, tz: ZoneInfo, xapi: XapiMapping) -> Iterato
     record = _normalize(row, tz)
     if isinstance(record, dict):
         record["voided"] = voided
+        record["learner_email"] = actor_email(statement)  # not an event field: for the learner row
     yield line, obj, record
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from progress_cli.store import forecasts
-from progress_cli.store.models import stored_time
+from progress_cli.store.models import STORED_TIME, stored_time
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -35,6 +35,23 @@ def refresh_calibration(conn: Connection, as_of: dt.datetime, tz: ZoneInfo) -> N
     found = _calibrate(forecasts.forecast_samples(conn), as_of.astimezone(tz).date())
     computed = stored_time(as_of)
     forecasts.replace_calibration(conn, [{**c.as_row(), "computed_as_of": computed} for c in found.values()])
+
+
+def learner_samples(conn: Connection, learner_ids: list[str]) -> set[tuple]:
+    """The stored replayed forecasts of these learners, to tell whether a recompute changed them."""
+    return {tuple(r) for r in forecasts.forecast_samples(conn, learner_ids=learner_ids)}
+
+
+def calibrated_today(conn: Connection, as_of: dt.datetime, tz: ZoneInfo) -> bool:
+    """Whether the stored quantiles were computed on as_of's local day. The quantiles depend
+    on the samples and on the day alone (`calibrate`), so while no sample changes, a refresh
+    on the same day would write the same rows: an import's recompute of a few learners can
+    skip it (about 0.2 s on a store of 10,000 learners)."""
+    rows = forecasts.calibration_rows(conn)
+    if not rows:
+        return False
+    day = as_of.astimezone(tz).date()
+    return all(_local_day(r["computed_as_of"], tz) == day for r in rows)
 
 
 def stored_calibrations(conn: Connection, as_of: dt.datetime, tz: ZoneInfo) -> dict:
@@ -63,6 +80,10 @@ def _calibrate(rows, day: dt.date) -> dict:
     for column in ("cut_day", "completed_day"):
         frame[column] = np.asarray(frame[column].to_numpy(dtype=str), dtype="datetime64[D]").astype(np.int64)
     return calibrate(frame[SAMPLE_COLUMNS], (day - _EPOCH).days)
+
+
+def _local_day(stored: str, tz: ZoneInfo) -> dt.date:
+    return dt.datetime.strptime(stored, STORED_TIME).replace(tzinfo=dt.timezone.utc).astimezone(tz).date()
 
 
 def _date(day_number) -> str:

@@ -18,19 +18,18 @@ import numpy as np
 
 from progress_cli.analytics import analyze, next_milestone
 from progress_cli.analytics.achievements import current_overrides, evaluate
-from progress_cli.analytics.risk_inputs import PendingRisk, pending_risks
+from progress_cli.analytics.risk_inputs import PendingRisk, pending_risks, unfinished_modules
 from progress_cli.catalog import Catalog
 from progress_cli.json_output import to_json
 from progress_cli.services.calibration import sample_rows
 from progress_cli.services.frames import events_frame, row_tuples, values
 from progress_cli.services.risk import add_peers
-from progress_cli.store.derived import DailyActivity, ForecastSample, LearnerProgress, ModuleProgress, PeerTask, \
-    Session, SkillProgress
+from progress_cli.store.derived import DAILY_ACTIVITY, FORECAST_SAMPLES, LEARNER_PROGRESS, MODULE_PROGRESS, \
+    PEER_TASKS, SESSIONS, SKILL_PROGRESS
 from progress_cli.store.models import stored_time
 
 # Written in this order; module_risk follows once the peers are known.
-ROW_TABLES = [LearnerProgress.__table__, ModuleProgress.__table__, SkillProgress.__table__, DailyActivity.__table__,
-              Session.__table__, ForecastSample.__table__, PeerTask.__table__]
+ROW_TABLES = [LEARNER_PROGRESS, MODULE_PROGRESS, SKILL_PROGRESS, DAILY_ACTIVITY, SESSIONS, FORECAST_SAMPLES, PEER_TASKS]
 
 
 @dataclass
@@ -41,7 +40,7 @@ class Derived:
     readiness: dict[tuple[str, str], str] = field(default_factory=dict)  # (learner, module) -> level
     earned: list[tuple[str, str, str]] = field(default_factory=list)  # (learner, achievement, earned_at) as of now
     risks: list[PendingRisk] = field(default_factory=list)
-    modules: list[str] = field(default_factory=list)  # the modules of the batch's events
+    modules: list[str] = field(default_factory=list)  # the modules whose peers its risks weigh
     peers: dict[str, dict[str, Any]] = field(default_factory=dict)  # these learners' share of queries.module_peers
 
 
@@ -62,21 +61,21 @@ def derive(events: list[tuple], *, catalog: Catalog, tz: ZoneInfo, as_of: dt.dat
     skills["next_milestone"] = [
         None if m is None else _milestone_json(m["level"], m["threshold"], m["attempts_needed"])
         for m in map(next_milestone, skills["next_level"], skills["next_threshold"], skills["attempts_needed"])]
-    frames = {LearnerProgress.__tablename__: (overall, {"dates": ("last_active_day",),
+    frames = {LEARNER_PROGRESS.name: (overall, {"dates": ("last_active_day",),
                                                        "json_columns": ("strengths", "weaknesses")}),
-              ModuleProgress.__tablename__: (result.modules, {}),
-              SkillProgress.__tablename__: (skills, {}),
-              DailyActivity.__tablename__: (result.daily, {"dates": ("day",)}),
-              Session.__tablename__: (result.sessions.rename(columns={"start": "started_at", "end": "ended_at"}), {})}
+              MODULE_PROGRESS.name: (result.modules, {}),
+              SKILL_PROGRESS.name: (skills, {}),
+              DAILY_ACTIVITY.name: (result.daily, {"dates": ("day",)}),
+              SESSIONS.name: (result.sessions.rename(columns={"start": "started_at", "end": "ended_at"}), {})}
     for name, (frame, how) in frames.items():
         out.rows[name] = row_tuples(frame, [c.key for c in _TABLES[name].columns], **how)
-    out.rows[ForecastSample.__tablename__] = sample_rows(result)
-    out.rows[PeerTask.__tablename__] = peers = peer_rows(result)
+    out.rows[FORECAST_SAMPLES.name] = sample_rows(result)
+    out.rows[PEER_TASKS.name] = peers = peer_rows(result)
     add_peers(out.peers, peers)
     modules = result.modules
     out.readiness = dict(zip(zip(modules["learner_id"], modules["module_id"]), modules["readiness"]))
     out.risks = pending_risks(result)
-    out.modules = sorted(set(result.prepared.events["module_id"]))
+    out.modules = unfinished_modules(result)
     out.earned = _earned(result, catalog)
     return out
 

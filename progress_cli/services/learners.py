@@ -13,10 +13,9 @@ from progress_cli.config import parse_as_of
 from progress_cli.services.risk import NO_RISK, store_peers, stored_learner_risks
 from progress_cli.services.store_access import open_engine, read_catalog
 from progress_cli.store import queries, read_snapshot
-from progress_cli.store.derived import LearnerProgress, ModuleProgress
+from progress_cli.store.derived import LEARNER_PROGRESS as LP, MODULE_PROGRESS as MP
 from progress_cli.store.models import iso_time
 
-LP, MP = LearnerProgress.__table__, ModuleProgress.__table__
 
 
 def list_learners(db: str, *, tz: ZoneInfo, as_of: str | None = None) -> list[dict[str, Any]]:

@@ -89,14 +89,8 @@ def _stream(path, fmt, tz, xapi, column_map, import_id, on_bytes) -> Iterator[tu
     """`read_events` in ParsedBlocks of STREAM_BATCH outcomes."""
     parsed, sources = ParsedBlock(0, [], [], []), []
     for line, raw, outcome in read_events(path, fmt, tz, xapi, column_map, on_bytes):
-        parsed.read += 1
-        if type(outcome) is dict:
-            outcome["import_id"] = import_id
-            parsed.rows.append(outcome)
-            parsed.lines.append(line)
+        if parsed.add(line, raw, outcome, import_id):
             sources.append((line, raw))
-        else:
-            parsed.others.append((line, raw, outcome))
         if parsed.read >= STREAM_BATCH:
             yield parsed, sources
             parsed, sources = ParsedBlock(0, [], [], []), []

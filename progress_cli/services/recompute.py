@@ -30,13 +30,13 @@ from sqlalchemy import Connection, Engine, delete, select
 from progress_cli.analytics.risk_inputs import complete_risks, risks_by_learner
 from progress_cli.catalog import Catalog
 from progress_cli.services import recompute_jobs
-from progress_cli.services.calibration import refresh_calibration
+from progress_cli.services.calibration import calibrated_today, learner_samples, refresh_calibration
 from progress_cli.services.derive import ROW_TABLES, Derived
 from progress_cli.services.risk import as_peers, merge_peers, stored_peers, stored_rows
 from progress_cli.services.shards import Shard
 from progress_cli.store import activity, queries, write_transaction
 from progress_cli.store.achievements import EARNED
-from progress_cli.store.derived import DERIVED_TABLES, ModuleProgress, ModuleRisk
+from progress_cli.store.derived import DERIVED_TABLES, MODULE_PROGRESS, MODULE_RISK
 from progress_cli.store.models import iso_time, stored_time
 from progress_cli.store.writes import bulk_insert, bulk_insert_ignore, bulk_insert_rows
 
@@ -75,10 +75,15 @@ def recompute_learners(
         # A shard writes its learners alongside the other shards; what every learner shares
         # waits for a moment alone (the module docstring).
         record = outbox.extend if shard is not None else (lambda rows: activity.record_many(conn, rows))
+        samples_before = None if learner_ids is None else learner_samples(conn, ids)
         done = _rebuild(engine, conn, ids, run, everyone=learner_ids is None, shard=shard is not None,
                         record=record)
+        # A recompute of some learners skips refreshing the calibration when it would write
+        # the same rows: their samples unchanged, and refreshed on this day already.
+        calibrate = samples_before is None or learner_samples(conn, ids) != samples_before or \
+            not calibrated_today(conn, run.as_of, run.tz)
         if shard is None:
-            _finish(conn, [], run, len(ids))
+            _finish(conn, [], run, len(ids), calibrate=calibrate)
     if shard is not None:
         with write_transaction(engine) as conn:
             _finish(conn, outbox, run, len(ids))
@@ -137,11 +142,12 @@ def _rebuild(engine: Engine, conn: Connection, ids: list[str], run: _Run, *, eve
     return done
 
 
-def _finish(conn: Connection, outbox: list[tuple], run: _Run, learners: int) -> None:
+def _finish(conn: Connection, outbox: list[tuple], run: _Run, learners: int, *, calibrate: bool = True) -> None:
     """What every learner shares: the calibration over every learner's samples in the store
     (the others' did not change), and the outbox (its ids in commit order for `watch`)."""
     activity.record_many(conn, outbox)
-    refresh_calibration(conn, run.as_of, run.tz)
+    if calibrate:
+        refresh_calibration(conn, run.as_of, run.tz)
     activity.record(conn, "recompute", None, learners=learners)
 
 
@@ -152,12 +158,12 @@ def _write_batch(conn: Connection, derived: Derived, run: _Run) -> list[dict[str
 
 
 def _write_risks(conn: Connection, inputs) -> None:
-    bulk_insert(conn, ModuleRisk.__table__, stored_rows(risks_by_learner(inputs)))
+    bulk_insert(conn, MODULE_RISK, stored_rows(risks_by_learner(inputs)))
 
 
 def _readiness(conn: Connection, learner_ids: list[str] | None) -> dict[tuple[str, str], str]:
     """The stored readiness of these learners' modules (None: everyone's)."""
-    table = ModuleProgress.__table__
+    table = MODULE_PROGRESS
     query = select(table.c.learner_id, table.c.module_id, table.c.readiness)
     if learner_ids is not None:
         query = query.where(table.c.learner_id.in_(learner_ids))

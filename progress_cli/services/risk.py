@@ -11,10 +11,9 @@ from sqlalchemy import Connection, select
 
 from progress_cli.json_output import to_json
 from progress_cli.store import queries
-from progress_cli.store.derived import ModuleRisk
+from progress_cli.store.derived import MODULE_RISK as MR
 from progress_cli.store.models import STORED_TIME, stored_time
 
-MR = ModuleRisk.__table__
 NO_RISK = {"risk": None, "at_risk": False, "module_id": None, "reasons": []}
 
 

@@ -1,5 +1,6 @@
-"""Worker processes for work that holds the GIL (recompute's analysis: pandas and Python code),
-with the results taken back in order and a bounded number in flight, so memory stays flat.
+"""Worker processes for work that holds the GIL (recompute's analysis, rendering e-mailed
+reports: pandas and Python code), with the results taken back in order and a bounded number
+in flight, so memory stays flat.
 
 Ctrl-C belongs to the parent: workers ignore SIGINT, the parent stops submitting, waits for
 the few tasks in hand and lets its transaction roll back (exit 130, nothing half-written).
@@ -13,12 +14,16 @@ import os
 import signal
 import sys
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator
+from functools import partial
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
+T = TypeVar("T")
+R = TypeVar("R")
 MAX_JOBS = 8  # past this the single writer, not the analysis, sets the pace
 IN_FLIGHT_PER_WORKER = 2
+AHEAD_PER_JOB = 4  # results waiting per worker (computed_ahead): enough to keep them busy, little memory
 
 
 def default_jobs() -> int:
@@ -31,7 +36,8 @@ def default_jobs() -> int:
 
 
 @contextmanager
-def worker_pool(workers: int, initializer: Callable[..., None], initargs: tuple) -> Iterator[ProcessPoolExecutor]:
+def worker_pool(workers: int, initializer: Callable[..., None] | None = None,
+                initargs: tuple = ()) -> Iterator[ProcessPoolExecutor]:
     """A pool of `workers` processes, each set up once by `initializer(*initargs)`, all started
     before this returns: no thread the caller starts later (a progress bar's) is copied into a
     worker (a fork pool starts every worker at its first submission)."""
@@ -51,6 +57,40 @@ def worker_pool(workers: int, initializer: Callable[..., None], initargs: tuple)
         gc.unfreeze()
 
 
+def in_order(pool: ProcessPoolExecutor, work: Callable[[Any], Any], items: Iterable[Any],
+             workers: int) -> Iterator[Any]:
+    """`work(item)` of each item, computed on the pool, yielded in the order of `items`, with
+    at most IN_FLIGHT_PER_WORKER items per worker submitted and not yet taken back."""
+    for _item, future in _ahead(pool, work, items, workers * IN_FLIGHT_PER_WORKER):
+        yield future.result()
+
+
+def computed_ahead(items: Iterable[T], work: Callable[[T], R], *, jobs: int) -> Iterator[tuple[T, Callable[[], R]]]:
+    """(item, get) for each item in order; `get()` returns `work(item)` (or raises its error).
+
+    With one job, `work` runs only when `get` is called. With more, it runs in `jobs` worker
+    processes (`work` and the items must pickle), at most jobs x AHEAD_PER_JOB items ahead.
+    """
+    if jobs <= 1:
+        for item in items:
+            yield item, partial(work, item)
+        return
+    with worker_pool(jobs) as pool:
+        for item, future in _ahead(pool, work, items, jobs * AHEAD_PER_JOB):
+            yield item, future.result
+
+
+def _ahead(pool: ProcessPoolExecutor, work: Callable, items: Iterable, window: int) -> Iterator[tuple[Any, Future]]:
+    """(item, its future) in the order of `items`, at most `window` submitted ahead."""
+    pending: deque = deque()
+    for item in items:
+        pending.append((item, pool.submit(work, item)))
+        if len(pending) >= window:
+            yield pending.popleft()
+    while pending:
+        yield pending.popleft()
+
+
 @contextmanager
 def _ctrl_c_held() -> Iterator[None]:
     """Ctrl-C waits while the pool starts: between forking the workers and starting the thread
@@ -66,22 +106,10 @@ def _ctrl_c_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-def in_order(pool: ProcessPoolExecutor, work: Callable[[Any], Any], items: Iterable[Any],
-             workers: int) -> Iterator[Any]:
-    """`work(item)` of each item, computed on the pool, yielded in the order of `items`, with
-    at most IN_FLIGHT_PER_WORKER items per worker submitted and not yet taken back."""
-    pending: deque = deque()
-    for item in items:
-        pending.append(pool.submit(work, item))
-        if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
-
-
-def _start(initializer: Callable[..., None], initargs: tuple) -> None:
+def _start(initializer: Callable[..., None] | None, initargs: tuple) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C (see the module's docstring)
-    initializer(*initargs)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _context():

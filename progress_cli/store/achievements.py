@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Connection, Table, select
 
-from progress_cli.store.models import TS
-
-
-class EarnedAchievement(SQLModel, table=True):
-    __tablename__ = "achievements_earned"
-    learner_id: str = Field(primary_key=True)
-    achievement_id: str = Field(primary_key=True)
-    earned_at: str = Field(max_length=TS, index=True)  # the satisfying event's time (UTC)
-    points: int = 0
-    unlocked_at: str = Field(max_length=TS)  # when the tool noticed (import or recompute)
+from progress_cli.store.models import counter, metadata, pk, stamp
 
 
-EARNED = EarnedAchievement.__table__
+EARNED = Table(
+    "achievements_earned", metadata,
+    pk("learner_id"),
+    pk("achievement_id"),
+    stamp("earned_at", index=True),  # the satisfying event's time
+    counter("points"),
+    stamp("unlocked_at"),  # when the tool noticed (import or recompute)
+)
 
 
 def stored_unlocks(conn: Connection, learner_ids: list[str] | None = None) -> list[dict[str, Any]]:
