@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Collection
 
 import pandas as pd
 
@@ -32,13 +33,18 @@ class Analysis:
     streaks: pd.DataFrame
 
 
-def analyze(events: pd.DataFrame, catalog: Catalog, tz: str, as_of: dt.datetime, *, light: bool = False) -> Analysis:
+OPTIONAL = ("module_skills", "sessions", "weekly", "monthly")  # the frames a caller may leave out
+
+
+def analyze(events: pd.DataFrame, catalog: Catalog, tz: str, as_of: dt.datetime, *, light: bool = False,
+            skip: Collection[str] = ()) -> Analysis:
     """Run every analytics function once, sharing the intermediate frames.
 
     `overall` is `overall_progress(...)` with the `streak_days` of `streaks(...)` added, the
-    shape of the `overall` object of `status --json`. `light` leaves out what team reports
-    do not read (module_skills, sessions, weekly and monthly are empty frames): a third less work.
+    shape of the `overall` object of `status --json`. `skip` leaves out some of OPTIONAL (they
+    are empty frames); `light` all of them, which team reports do not read: a third less work.
     """
+    skip = set(OPTIONAL if light else skip)
     prepared = prepare_events(events, catalog, tz, as_of)
     tasks = task_status(prepared)
     skills = skill_progress(prepared)
@@ -52,12 +58,12 @@ def analyze(events: pd.DataFrame, catalog: Catalog, tz: str, as_of: dt.datetime,
         prepared=prepared,
         tasks=tasks,
         skills=skills,
-        module_skills=empty if light else skill_progress(prepared, by_module=True),
+        module_skills=empty if "module_skills" in skip else skill_progress(prepared, by_module=True),
         modules=modules,
         overall=overall,
-        sessions=empty if light else session_summary(prepared),
+        sessions=empty if "sessions" in skip else session_summary(prepared),
         daily=days,
-        weekly=empty if light else weekly(prepared, days),
-        monthly=empty if light else monthly(prepared, days, tasks),
+        weekly=empty if "weekly" in skip else weekly(prepared, days),
+        monthly=empty if "monthly" in skip else monthly(prepared, days, tasks),
         streaks=streak,
     )

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from progress_cli.analytics import _groups as g
 from progress_cli.analytics import forecast as fc
 from progress_cli.analytics.analysis import Analysis
 from progress_cli.json_output import to_json
@@ -165,26 +166,21 @@ def completion_samples(analysis: Analysis) -> pd.DataFrame:
     every catalog task. completed_day is the day the last of them was first completed.
     """
     p = analysis.prepared
-    with_catalog = bool(p.catalog.modules)
-    sets = _finished_sets(analysis, with_catalog)
-    active_learner, active_day = _active_days(analysis)
-    columns: dict[str, list] = {c: [] for c in SAMPLE_COLUMNS}
-    for learner, scope, days, first in sets:
-        lo, hi = np.searchsorted(active_learner, [learner, learner + 1])
-        completions = np.sort(days).astype(np.int64)
-        cuts, estimates = _replay(active_day[lo:hi], completions, first)
-        if len(cuts):
-            finish = int(completions[-1])
-            columns["learner_id"].append(np.full(len(cuts), p.learners[learner], dtype=object))
-            columns["scope"].append(np.full(len(cuts), scope, dtype=object))
-            columns["completed_day"].append(np.full(len(cuts), finish, dtype=np.int64))
-            columns["cut_day"].append(cuts)
-            columns["estimate_days"].append(estimates)
-            columns["actual_days"].append(finish - cuts)
-    if not columns["cut_day"]:
+    sets = _finished_sets(analysis, bool(p.catalog.modules))
+    if not sets:
         return pd.DataFrame({c: pd.Series(dtype=object if c in ("learner_id", "scope") else np.int64)
                              for c in SAMPLE_COLUMNS})
-    return pd.DataFrame({c: np.concatenate(v) for c, v in columns.items()})
+    learner = np.array([s[0] for s in sets], dtype=np.int64)
+    first = np.array([s[3] for s in sets], dtype=np.int64)
+    completions = [np.sort(s[2]).astype(np.int64) for s in sets]
+    finish = np.array([c[-1] for c in completions], dtype=np.int64)
+    set_idx, cuts, estimates = _replay(analysis, learner, completions, finish, first)
+    ok = estimates > 0
+    set_idx, cuts, estimates = set_idx[ok], cuts[ok], estimates[ok]
+    scopes = np.array([s[1] for s in sets], dtype=object)
+    return pd.DataFrame({"learner_id": p.learners[learner[set_idx]], "scope": scopes[set_idx],
+                         "completed_day": finish[set_idx], "cut_day": cuts, "estimate_days": estimates,
+                         "actual_days": finish[set_idx] - cuts})
 
 
 def _finished_sets(analysis: Analysis, with_catalog: bool) -> list[tuple[int, str, np.ndarray, int]]:
@@ -248,13 +244,22 @@ def _active_days(analysis: Analysis) -> tuple[np.ndarray, np.ndarray]:
     return learner, d["day"].to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
-def _replay(active_days: np.ndarray, completions: np.ndarray, first_day: int) -> tuple[np.ndarray, np.ndarray]:
-    """(cut days, estimate days) of one finished set of tasks (its completion days, sorted),
-    cut once a week from `first_day` (the learner's first event on it) to the day before the
-    finish, where the forecast rules give a date."""
-    finish = int(completions[-1])
-    first_cut = first_day + (-first_day) % CUT_EVERY_DAYS
-    cuts = np.arange(first_cut, finish, CUT_EVERY_DAYS, dtype=np.int64)
-    estimate = fc.completion_estimate_days(active_days, completions, len(completions), cuts)
-    ok = estimate > 0
-    return cuts[ok], estimate[ok]
+def _replay(analysis: Analysis, learner: np.ndarray, completions: list[np.ndarray], finish: np.ndarray,
+            first: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(set, cut day, estimate days) of every cut of every finished set of tasks (its
+    learner, its completion days sorted, its last one, the learner's first day on it): cut
+    once a week from `first` to the day before the finish, where the forecast rules give a
+    date (0 where not). All sets in one vectorised pass (forecast.day_keys)."""
+    first_cut = first + (-first) % CUT_EVERY_DAYS
+    counts = np.maximum(-(-(finish - first_cut) // CUT_EVERY_DAYS), 0)  # ceil: the cuts before the finish
+    set_idx = np.repeat(np.arange(len(finish)), counts)
+    cuts = first_cut[set_idx] + CUT_EVERY_DAYS * g.position_within(set_idx)
+    active_learner, active_day = _active_days(analysis)
+    start, active = fc.window_starts(fc.day_keys(active_learner, active_day), fc.day_keys(learner[set_idx], cuts),
+                                     np.searchsorted(active_learner, learner)[set_idx])
+    sizes = np.array([len(c) for c in completions], dtype=np.int64)
+    estimates = fc.completion_estimate_days(
+        None, fc.day_keys(np.repeat(np.arange(len(finish)), sizes), np.concatenate(completions)), sizes[set_idx],
+        fc.day_keys(set_idx, cuts), window=(fc.day_keys(set_idx, fc.key_days(start)), active),
+        done_from=(np.cumsum(sizes) - sizes)[set_idx])
+    return set_idx, cuts, estimates

@@ -70,22 +70,42 @@ def recent_window(active_days, today: int) -> Window:
     return Window(start=int(start[0]), end=today, active_days=int(active[0]))
 
 
-def window_starts(active_days: np.ndarray, todays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def window_starts(active_days: np.ndarray, todays: np.ndarray,
+                  first: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(first day, active days) of the recent window ending on each of `todays`, at once.
 
-    `active_days` sorted and distinct; days after a given today do not count for it."""
+    `active_days` sorted and distinct; days after a given today do not count for it. Many
+    learners at once: `active_days` holds each one's days after the previous one's as keys
+    far apart (`day_keys`), `todays` are keys too, and `first[i]` is where the days of today
+    i's learner begin in `active_days` (default 0: one learner)."""
     days = np.asarray(active_days, dtype=np.int64)
     todays = np.asarray(todays, dtype=np.int64)
-    upto = np.searchsorted(days, todays, side="right")  # active days <= today
+    first = np.zeros(len(todays), dtype=np.int64) if first is None else first
+    upto = np.searchsorted(days, todays, side="right")  # past the active days <= today
     start = todays - WINDOW_DAYS + 1
-    few = (upto - np.searchsorted(days, start, side="left") < MIN_ACTIVE_DAYS) & (upto >= MIN_ACTIVE_DAYS)
+    few = (upto - np.searchsorted(days, start, side="left") < MIN_ACTIVE_DAYS) & (upto - first >= MIN_ACTIVE_DAYS)
     if few.any():
         start[few] = np.minimum(start[few], days[upto[few] - MIN_ACTIVE_DAYS])
     start = np.maximum(start, todays - MAX_WINDOW_DAYS + 1)
-    if len(days):
-        start = np.where(upto > 0, np.maximum(start, days[0]), start)
+    seen = upto > first  # some active day on or before today
+    if seen.any():
+        start = np.where(seen, np.maximum(start, days[np.where(seen, first, 0)]), start)
     start = np.minimum(start, todays)
     return start, upto - np.searchsorted(days, start, side="left")
+
+
+def day_keys(groups: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Day numbers of many groups (learners, sets of tasks) as one sortable int64 key each:
+    group-major, and a day's difference to another day of its group is kept."""
+    return np.asarray(groups, dtype=np.int64) * _GROUP_SPAN + (np.asarray(days, dtype=np.int64) + _GROUP_SPAN // 2)
+
+
+def key_days(keys: np.ndarray) -> np.ndarray:
+    """The day numbers of `day_keys`."""
+    return keys % _GROUP_SPAN - _GROUP_SPAN // 2
+
+
+_GROUP_SPAN = 1 << 32  # wider than any two days' distance plus a window
 
 
 def seed_for(learner_id: str, as_of: str, *parts: str) -> int:
@@ -195,22 +215,27 @@ def completion_forecast(*, completed_days, remaining: int, total: int, window: W
     return forecast(iso_day(estimate), iso_day(min(low_day, estimate)), iso_day(max(high_day, estimate)), basis)
 
 
-def completion_estimate_days(active_days: np.ndarray, completed_days: np.ndarray, total: int,
-                             todays: np.ndarray) -> np.ndarray:
+def completion_estimate_days(active_days: np.ndarray | None, completed_days: np.ndarray, total, todays: np.ndarray,
+                             *, window: tuple[np.ndarray, np.ndarray] | None = None,
+                             done_from: np.ndarray | None = None) -> np.ndarray:
     """For each of `todays`: the days from it to the estimate `completion_forecast` gives
     (ceil(remaining / pace)), or 0 where its rules give no date (finished, too little data,
     no progress, completions on under 3 days, beyond the horizon). The chance of finishing
     is not looked at. `active_days` sorted and distinct; `completed_days` sorted, one per
-    completed task of the `total`. Vectorised over `todays`, for `calibration`."""
+    completed task of the `total`. Vectorised over `todays`, for `calibration`; and over many
+    sets of tasks at once: `completed_days` and `todays` as `day_keys` of the sets, `window`
+    the (first day as a key of the set, active days) of each today's window (`window_starts`
+    over its learner's days), `total` per today and `done_from` where its set's completions
+    begin."""
     todays = np.asarray(todays, dtype=np.int64)
     done = np.asarray(completed_days, dtype=np.int64)
-    start, active = window_starts(active_days, todays)
+    start, active = window_starts(active_days, todays) if window is None else window
     upto = np.searchsorted(done, todays, side="right")
     in_window = upto - np.searchsorted(done, start, side="left")
     distinct = np.unique(done)
     completion_days = (np.searchsorted(distinct, todays, side="right")
                        - np.searchsorted(distinct, start, side="left"))
-    remaining = total - upto
+    remaining = total - (upto if done_from is None else upto - done_from)
     ok = (remaining > 0) & (active >= MIN_ACTIVE_DAYS) & (in_window > 0) & (completion_days >= MIN_COMPLETION_DAYS)
     with np.errstate(divide="ignore", invalid="ignore"):
         needed = np.where(ok, remaining * (todays - start + 1) / np.maximum(in_window, 1), 0.0)

@@ -1,9 +1,9 @@
 """Progress bars on stderr, shown only on a terminal: the one Rich set-up of every command
-(import, report, cert issue, db copy)."""
+(import, recompute, report, cert issue, db copy)."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -57,3 +57,14 @@ def file_progress(enabled: bool) -> Iterator[Callable[[Path, int], Advance] | No
     """Yields `on_start(path, size)` -> `advance(bytes)`: a byte-count bar per file, or None."""
     with progress_bars(enabled, in_bytes=True) as start:
         yield (lambda path, size: start(path.name, size)) if start else None
+
+
+@contextmanager
+def deferred_progress(enabled: bool, label: str) -> Iterator[Callable[[int], Advance | None]]:
+    """Yields `on_start(total)` -> `advance(n)` or None, like `row_progress`, but the bar (and
+    Rich's refresh thread) starts only at that call: recompute forks its worker processes first."""
+    with ExitStack() as stack:
+        def on_start(total: int) -> Advance | None:
+            start = stack.enter_context(progress_bars(enabled))
+            return start(label, total) if start else None
+        yield on_start

@@ -1,7 +1,7 @@
 """The completion forecasts' calibration (analytics/calibration.py) in the store.
 
 `recompute` writes each learner's replayed forecasts with their other derived rows
-(`write_samples`) and then the quantiles over every learner (`refresh_calibration`), in
+(`sample_rows`) and then the quantiles over every learner (`refresh_calibration`), in
 the same transaction; readers (`insights`, `status`, reports) take the stored quantiles
 (`stored_calibrations`). A reader asked about an as_of before that recompute calibrates
 from the samples of the sets finished by then, so a past date never sees later outcomes.
@@ -15,22 +15,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from progress_cli.store import forecasts
-from progress_cli.store.derived import FORECAST_SAMPLES
 from progress_cli.store.models import STORED_TIME, stored_time
-from progress_cli.store.writes import bulk_insert
 
 _EPOCH = dt.date(1970, 1, 1)
 
 
-def write_samples(conn: Connection, analysis) -> int:
-    """Store the replayed forecasts of the analysis's learners; returns how many."""
+def sample_rows(analysis) -> list[tuple]:
+    """`forecast_samples` rows (tuples in the table's column order) of the analysis's learners:
+    their replayed forecasts."""
     from progress_cli.analytics.calibration import completion_samples  # pandas: see _calibrate
 
     samples = completion_samples(analysis)
-    rows = [{"learner_id": learner, "scope": scope, "cut_date": _date(cut), "completed_date": _date(done),
-             "estimate_days": int(estimate), "actual_days": int(actual)}
+    return [(learner, scope, _date(cut), _date(done), int(estimate), int(actual))
             for learner, scope, done, cut, estimate, actual in samples.itertuples(index=False)]
-    return bulk_insert(conn, FORECAST_SAMPLES, rows)
 
 
 def refresh_calibration(conn: Connection, as_of: dt.datetime, tz: ZoneInfo) -> None:

@@ -95,15 +95,25 @@ def _computed(conn, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime) -> tupl
     from progress_cli.analytics.risk import learner_risk
     from progress_cli.analytics.risk_inputs import module_risks
     from progress_cli.services.frames import events_frame, records
+    from progress_cli.services.recompute import BATCH_LEARNERS
 
-    result = analyze(events_frame(queries.live_events(conn)), catalog, tz.key, moment)
-    overall = result.overall.copy()
-    overall["last_active_day"] = result.streaks["last_active_day"].to_numpy()
-    progress = {r["learner_id"]: r for r in records(
-        overall, ["learner_id", "total_progress", "streak_days", "last_active_day", "last_activity"],
-        dates=("last_active_day",))}
+    peers = store_peers(conn, moment, tz)
+    progress: dict[str, dict] = {}
     modules: dict[str, list] = {}
-    for r in records(result.modules, ["learner_id", "module_id", "readiness", "completion_rate", "attempts"]):
-        modules.setdefault(r["learner_id"], []).append(r)
-    risks = {lid: learner_risk(m) for lid, m in module_risks(result, store_peers(conn, moment, tz)).items()}
+    risks: dict[str, dict] = {}
+    ids = queries.learner_ids(conn)
+    for start in range(0, len(ids), BATCH_LEARNERS):  # as recompute reads: memory follows the batch
+        batch = ids[start:start + BATCH_LEARNERS]
+        rows = queries.live_events(conn, between=(batch[0], batch[-1]))
+        if not rows:
+            continue
+        result = analyze(events_frame(rows), catalog, tz.key, moment, light=True)
+        overall = result.overall.copy()
+        overall["last_active_day"] = result.streaks["last_active_day"].to_numpy()
+        progress.update((r["learner_id"], r) for r in records(
+            overall, ["learner_id", "total_progress", "streak_days", "last_active_day", "last_activity"],
+            dates=("last_active_day",)))
+        for r in records(result.modules, ["learner_id", "module_id", "readiness", "completion_rate", "attempts"]):
+            modules.setdefault(r["learner_id"], []).append(r)
+        risks.update((lid, learner_risk(m)) for lid, m in module_risks(result, peers).items())
     return progress, modules, risks

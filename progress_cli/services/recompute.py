@@ -1,8 +1,21 @@
 """`progress recompute`: rebuild the derived tables from events, a batch of learners at a time,
-then the forecast calibration over every learner (services/calibration.py).
+then the risks (once the peers are known) and the forecast calibration over every learner
+(services/calibration.py).
 
-Memory follows the batch (and so the largest learner), not the store; the whole rebuild is
-one transaction, so readers see either the old figures or the new ones.
+Each batch's rows come from `services.derive`, in this process or, with `jobs` > 1, in worker
+processes that read their learners' events through their own connections; this process
+writes every row, in one transaction, as the store's one writer. Memory follows the batches
+in flight, not the store; readers see either the old figures or the new ones.
+
+What is global in a recompute: the peers a learner's risk is weighed against (every learner
+of the store), the calibration (every learner's forecast samples) and the outbox (its ids
+must commit in order for `watch`). A recompute of every learner counts the peers from the
+batches it derives; a recompute of some learners reads the peers the last recomputes stored.
+A shard (`Shard`) derives only its share of the learners: it counts the peers from every
+learner's events, so it writes the same risks, and writes its learners' rows in a transaction
+that other shards' may run alongside (on PostgreSQL; every other writer still waits), then the
+outbox and the calibration, over every learner's samples committed by then, in a short one
+of its own. So the last shard to finish leaves the calibration a single recompute leaves.
 """
 
 from __future__ import annotations
@@ -14,23 +27,22 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, delete, select
 
-from progress_cli.analytics import analyze, next_milestone
-from progress_cli.analytics.achievements import current_overrides, evaluate
-from progress_cli.analytics.risk_inputs import module_risks, unfinished_modules
+from progress_cli.analytics.risk_inputs import complete_risks, risks_by_learner
 from progress_cli.catalog import Catalog
-from progress_cli.json_output import to_json
-from progress_cli.services.calibration import calibrated_today, learner_samples, refresh_calibration, write_samples
-from progress_cli.services.frames import events_frame, records
-from progress_cli.services.risk import peer_rows, store_peers, stored_peers, stored_rows
+from progress_cli.services import recompute_jobs
+from progress_cli.services.calibration import calibrated_today, learner_samples, refresh_calibration
+from progress_cli.services.derive import ROW_TABLES, Derived
+from progress_cli.services.risk import as_peers, merge_peers, stored_peers, stored_rows
+from progress_cli.services.shards import Shard
 from progress_cli.store import activity, queries, write_transaction
 from progress_cli.store.achievements import EARNED
-from progress_cli.store.derived import (
-    DAILY_ACTIVITY, DERIVED_TABLES, LEARNER_PROGRESS, MODULE_PROGRESS, MODULE_RISK, PEER_TASKS, SESSIONS, SKILL_PROGRESS,
-)
-from progress_cli.store.writes import bulk_insert, bulk_insert_ignore
+from progress_cli.store.derived import DERIVED_TABLES, MODULE_PROGRESS, MODULE_RISK
 from progress_cli.store.models import iso_time, stored_time
+from progress_cli.store.writes import bulk_insert, bulk_insert_ignore, bulk_insert_rows
 
 BATCH_LEARNERS = 500  # ~50k events at the benchmark's density: memory stays well under the target
+
+Advance = Callable[[int], None]
 
 
 @dataclass
@@ -46,55 +58,119 @@ def recompute_learners(
     catalog: Catalog,
     tz: ZoneInfo,
     as_of: dt.datetime | None = None,
-    on_batch: Callable[[int], None] | None = None,
+    jobs: int = 1,
+    shard: Shard | None = None,
+    batch_size: int = BATCH_LEARNERS,
+    on_start: Callable[[int], Advance | None] | None = None,
 ) -> Recomputed:
-    """Rebuild derived rows of these learners (None: everyone) and store new unlocks."""
-    as_of = as_of or dt.datetime.now(dt.timezone.utc)
-    done = Recomputed()
-    with write_transaction(engine) as conn:
-        everyone = learner_ids is None
-        ids = queries.learner_ids(conn) if everyone else sorted(set(learner_ids))
-        # A full rebuild weighs everyone against the events; an import's recompute of a few
-        # learners reads the peers the last recomputes stored, once its own rows are in.
-        peers = store_peers(conn, as_of, tz) if everyone and ids else None
-        samples_before = None if everyone else learner_samples(conn, ids)
-        for start in range(0, len(ids), BATCH_LEARNERS):
-            chunk = ids[start:start + BATCH_LEARNERS]
-            span = (chunk[0], chunk[-1]) if everyone else None
-            readiness_before = _readiness(conn, chunk, span)
-            _delete_learners(conn, chunk, span)
-            rows = queries.live_events(conn, between=span) if everyone else queries.live_events(conn, learner_ids=chunk)
-            unlocked = _write_batch(conn, rows, catalog=catalog, tz=tz, as_of=as_of, peers=peers)
-            _record_changes(conn, unlocked, readiness_before, _readiness(conn, chunk, span))
-            done.unlocked += unlocked
-            if on_batch:
-                on_batch(len(chunk))
-        # over every learner's samples (the others' did not change), unless it would write the same rows
-        if everyone or learner_samples(conn, ids) != samples_before or not calibrated_today(conn, as_of, tz):
-            refresh_calibration(conn, as_of, tz)
-        activity.record(conn, "recompute", None, learners=len(ids))
-    done.learners = len(ids)
+    """Rebuild derived rows of these learners (None: everyone, or the shard's share of them)
+    and store new unlocks. `jobs` > 1 derives the batches on that many processes;
+    `on_start(learners)` is called once the work is under way and may return `advance(n)`."""
+    run = _Run(catalog, tz, as_of or dt.datetime.now(dt.timezone.utc), jobs, batch_size, on_start)
+    outbox: list[tuple] = []
+    with write_transaction(engine, shared=shard is not None) as conn:
+        ids = queries.learner_ids(conn) if learner_ids is None else sorted(set(learner_ids))
+        if shard is not None:
+            ids = [i for i in ids if shard.takes(i)]
+        # A shard writes its learners alongside the other shards; what every learner shares
+        # waits for a moment alone (the module docstring).
+        record = outbox.extend if shard is not None else (lambda rows: activity.record_many(conn, rows))
+        samples_before = None if learner_ids is None else learner_samples(conn, ids)
+        done = _rebuild(engine, conn, ids, run, everyone=learner_ids is None, shard=shard is not None,
+                        record=record)
+        # A recompute of some learners skips refreshing the calibration when it would write
+        # the same rows: their samples unchanged, and refreshed on this day already.
+        calibrate = samples_before is None or learner_samples(conn, ids) != samples_before or \
+            not calibrated_today(conn, run.as_of, run.tz)
+        if shard is None:
+            _finish(conn, [], run, len(ids), calibrate=calibrate)
+    if shard is not None:
+        with write_transaction(engine) as conn:
+            _finish(conn, outbox, run, len(ids))
     done.unlocked.sort(key=lambda u: (u["earned_at"], u["learner_id"], u["achievement_id"]))
     return done
 
 
-def _which(table, learner_ids: list[str], span: tuple[str, str] | None):
-    """A range condition for a full recompute's batch (no long IN list), else the ids."""
-    return table.c.learner_id.between(*span) if span else table.c.learner_id.in_(learner_ids)
+@dataclass(frozen=True)
+class _Run:
+    catalog: Catalog
+    tz: ZoneInfo
+    as_of: dt.datetime
+    jobs: int
+    batch_size: int
+    on_start: Callable[[int], Advance | None] | None
 
 
-def _delete_learners(conn: Connection, learner_ids: list[str], span: tuple[str, str] | None) -> None:
-    for table in DERIVED_TABLES:
-        conn.execute(delete(table).where(_which(table, learner_ids, span)))
+def _rebuild(engine: Engine, conn: Connection, ids: list[str], run: _Run, *, everyone: bool, shard: bool,
+             record: Callable[[list[tuple]], None]) -> Recomputed:
+    """Replace the derived rows of `ids`, batch by batch, then their risks; `record` takes the
+    outbox rows of the changes."""
+    done = Recomputed(learners=len(ids))
+    # A full rebuild reads its batches by id range; a shard's and a named list's learners
+    # are not contiguous.
+    by_range = everyone and not shard
+    batches = [ids[i:i + run.batch_size] for i in range(0, len(ids), run.batch_size)]
+    if by_range:  # every derived row goes: one DELETE per table, not one per batch
+        readiness_before = _readiness(conn, None)
+        for table in DERIVED_TABLES:
+            conn.execute(delete(table))
+    peers_found: dict[str, dict] = {}
+    pending = []
+    with recompute_jobs.derived(engine, conn, [(b[0], b[-1]) if by_range else b for b in batches],
+                                catalog=run.catalog, tz=run.tz, as_of=run.as_of, jobs=run.jobs,
+                                shard_peers=shard) as work:
+        advance = run.on_start(len(ids)) if run.on_start else None
+        for batch, derived in zip(batches, work.results):
+            if not by_range:
+                readiness_before = _readiness(conn, batch)
+                for table in DERIVED_TABLES:
+                    conn.execute(delete(table).where(table.c.learner_id.in_(batch)))
+            unlocked = _write_batch(conn, derived, run)
+            record(_changes(unlocked, readiness_before, derived.readiness))
+            if everyone:
+                pending += derived.risks
+                merge_peers(peers_found, derived.peers)
+            else:  # as the last recomputes left the peers, these learners' new rows included
+                peers = stored_peers(conn, run.tz, derived.modules)
+                _write_risks(conn, complete_risks(derived.risks, peers, run.catalog))
+            done.unlocked += unlocked
+            if advance:
+                advance(len(batch))
+        if everyone:
+            found = work.peers() if shard else peers_found
+            _write_risks(conn, complete_risks(pending, as_peers(found, run.tz), run.catalog))
+    return done
 
 
-def _readiness(conn: Connection, learner_ids: list[str], span) -> dict[tuple[str, str], str]:
+def _finish(conn: Connection, outbox: list[tuple], run: _Run, learners: int, *, calibrate: bool = True) -> None:
+    """What every learner shares: the calibration over every learner's samples in the store
+    (the others' did not change), and the outbox (its ids in commit order for `watch`)."""
+    activity.record_many(conn, outbox)
+    if calibrate:
+        refresh_calibration(conn, run.as_of, run.tz)
+    activity.record(conn, "recompute", None, learners=learners)
+
+
+def _write_batch(conn: Connection, derived: Derived, run: _Run) -> list[dict[str, Any]]:
+    for table in ROW_TABLES:
+        bulk_insert_rows(conn, table, derived.rows.get(table.name, []))
+    return _store_unlocks(conn, derived.earned, run.catalog, run.as_of)
+
+
+def _write_risks(conn: Connection, inputs) -> None:
+    bulk_insert(conn, MODULE_RISK, stored_rows(risks_by_learner(inputs)))
+
+
+def _readiness(conn: Connection, learner_ids: list[str] | None) -> dict[tuple[str, str], str]:
+    """The stored readiness of these learners' modules (None: everyone's)."""
     table = MODULE_PROGRESS
-    query = select(table.c.learner_id, table.c.module_id, table.c.readiness).where(_which(table, learner_ids, span))
+    query = select(table.c.learner_id, table.c.module_id, table.c.readiness)
+    if learner_ids is not None:
+        query = query.where(table.c.learner_id.in_(learner_ids))
     return {(r.learner_id, r.module_id): r.readiness for r in conn.execute(query)}
 
 
-def _record_changes(conn: Connection, unlocked: list[dict], before: dict, after: dict) -> None:
+def _changes(unlocked: list[dict], before: dict, after: dict) -> list[tuple[str, str, dict]]:
     """Outbox rows for `watch`: each unlock and each readiness level that changed."""
     rows = [("achievement_unlocked", u["learner_id"],
              {"achievement_id": u["achievement_id"], "name": u["name"], "points": u["points"],
@@ -102,51 +178,15 @@ def _record_changes(conn: Connection, unlocked: list[dict], before: dict, after:
     rows += [("readiness_changed", learner, {"module_id": module, "from": before.get((learner, module)), "to": level})
              for (learner, module), level in sorted(after.items())
              if before.get((learner, module), "BEGINNER") != level]  # a new learner starts as a beginner
-    activity.record_many(conn, rows)
+    return rows
 
 
-def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: ZoneInfo,
-                 as_of: dt.datetime, peers: dict | None) -> list[dict[str, Any]]:
-    if not rows:
-        return []
-    result = analyze(events_frame(rows), catalog, tz.key, as_of)
-    overall = result.overall.copy()
-    overall["computed_as_of"] = stored_time(as_of)
-    overall["last_active_day"] = result.streaks["last_active_day"].to_numpy()
-    overall["predicted_completion_date"] = None
-    bulk_insert(conn, LEARNER_PROGRESS, records(
-        overall, [c.key for c in LEARNER_PROGRESS.columns],
-        dates=("last_active_day",), json_columns=("strengths", "weaknesses")))
-    modules = result.modules
-    bulk_insert(conn, MODULE_PROGRESS, records(modules, [c.key for c in MODULE_PROGRESS.columns]))
-    skills = result.skills.copy()
-    skills["next_milestone"] = [
-        None if m is None else to_json(m, indent=None, ascii_only=True)
-        for m in map(next_milestone, skills["next_level"], skills["next_threshold"], skills["attempts_needed"])]
-    bulk_insert(conn, SKILL_PROGRESS, records(skills, [c.key for c in SKILL_PROGRESS.columns]))
-    days = result.daily
-    bulk_insert(conn, DAILY_ACTIVITY, records(days, [c.key for c in DAILY_ACTIVITY.columns],
-                                                       dates=("day",)))
-    sessions = result.sessions.rename(columns={"start": "started_at", "end": "ended_at"})
-    bulk_insert(conn, SESSIONS, records(sessions, [c.key for c in SESSIONS.columns]))
-    write_samples(conn, result)
-    bulk_insert(conn, PEER_TASKS, peer_rows(result))
-    if peers is None:
-        peers = stored_peers(conn, tz, unfinished_modules(result))
-    bulk_insert(conn, MODULE_RISK, stored_rows(module_risks(result, peers)))
-    return _store_unlocks(conn, result, catalog, as_of)
-
-
-def _store_unlocks(conn: Connection, result, catalog: Catalog, as_of: dt.datetime) -> list[dict[str, Any]]:
+def _store_unlocks(conn: Connection, earned: list[tuple[str, str, str]], catalog: Catalog,
+                   as_of: dt.datetime) -> list[dict[str, Any]]:
     """Insert achievements earned for the first time; earlier unlocks are never touched."""
-
-    if not catalog.achievements:
+    if not earned:
         return []
-    evaluated = evaluate(result.prepared, catalog.achievements, current_overrides(result))
-    earned = evaluated[evaluated["earned_at"].notna()]
-    if earned.empty:
-        return []
-    learners = sorted(set(earned["learner_id"]))
+    learners = sorted({learner for learner, _, _ in earned})
     stored = set()
     for start in range(0, len(learners), 500):
         chunk = learners[start:start + 500]
@@ -154,15 +194,11 @@ def _store_unlocks(conn: Connection, result, catalog: Catalog, as_of: dt.datetim
         stored.update((r.learner_id, r.achievement_id) for r in conn.execute(query))
     by_id = {a.id: a for a in catalog.achievements}
     noticed = stored_time(as_of)
-    new = [
-        {"learner_id": learner, "achievement_id": aid, "points": by_id[aid].points, "unlocked_at": noticed,
-         "earned_at": stored_time(at)}
-        for learner, aid, at in zip(earned["learner_id"], earned["achievement_id"], earned["earned_at"])
-        if (learner, aid) not in stored
-    ]
+    new = [{"learner_id": learner, "achievement_id": aid, "points": by_id[aid].points, "unlocked_at": noticed,
+            "earned_at": at}
+           for learner, aid, at in earned if (learner, aid) not in stored]
     bulk_insert_ignore(conn, EARNED, new)
     return [{**u, "name": by_id[u["achievement_id"]].name, "icon": by_id[u["achievement_id"]].icon} for u in new]
-
 
 
 def unlock_json(unlock: dict[str, Any]) -> dict[str, Any]:

@@ -20,16 +20,17 @@ NO_RISK = {"risk": None, "at_risk": False, "module_id": None, "reasons": []}
 def store_peers(conn: Connection, moment: dt.datetime, tz: ZoneInfo) -> dict:
     """{module_id: analytics.risk.ModulePeers}: every module's peers (all learners of the
     store) as of `moment`, from the events (a scan of them all: for past moments and reports)."""
-    return _peers(queries.module_peers(conn, until=stored_time(moment)), tz)
+    return as_peers(queries.module_peers(conn, until=stored_time(moment)), tz)
 
 
 def stored_peers(conn: Connection, tz: ZoneInfo, modules: list[str] | None = None) -> dict:
     """The same as of each learner's last recompute, from `peer_tasks` (for `status` and an
     import's recompute: no scan of the events)."""
-    return _peers(queries.stored_module_peers(conn, modules), tz)
+    return as_peers(queries.stored_module_peers(conn, modules), tz)
 
 
-def _peers(found: dict[str, dict], tz: ZoneInfo) -> dict:
+def as_peers(found: dict[str, dict], tz: ZoneInfo) -> dict:
+    """{module_id: ModulePeers} of the counts `queries.module_peers` returns."""
     from progress_cli.analytics.risk import ModulePeers  # the analytics load pandas: not on `learners`' fast path
 
     out = {}
@@ -40,24 +41,33 @@ def _peers(found: dict[str, dict], tz: ZoneInfo) -> dict:
     return out
 
 
-def peer_rows(analysis) -> list[dict[str, Any]]:
-    """`peer_tasks` rows of the learners of `analysis`: each module they touched (with their
-    first event in it) and each task."""
-    p = analysis.prepared
-    ev = p.events
-    firsts = ev.groupby(["learner_id", "module_id"], sort=False)["ts"].min()
-    rows = [{"module_id": m, "task_id": "", "learner_id": lid, "first_at": stored_time(ts)}
-            for (lid, m), ts in firsts.items()]
-    t = analysis.tasks
-    rows += [{"module_id": m, "task_id": task, "learner_id": lid, "first_at": None}
-             for lid, m, task in zip(p.learners[t["learner_idx"].to_numpy()], p.modules[t["module_idx"].to_numpy()],
-                                     t["task_id"])]
-    return rows
+def add_peers(found: dict[str, dict], rows: list[tuple]) -> None:
+    """Count `peer_rows` of some learners into `found` (the shape of `queries.module_peers`):
+    the rows of every learner, added batch by batch, give what that query gives from the events."""
+    for module_id, task_id, _learner, first in rows:
+        entry = found.setdefault(module_id, {"learners": 0, "first": None, "tasks": {}})
+        if task_id == "":
+            entry["learners"] += 1
+            if entry["first"] is None or first < entry["first"]:
+                entry["first"] = first
+        else:
+            entry["tasks"][task_id] = entry["tasks"].get(task_id, 0) + 1
+
+
+def merge_peers(found: dict[str, dict], part: dict[str, dict]) -> None:
+    """Add the counts `add_peers` made of other learners (no learner in both) into `found`."""
+    for module_id, counts in part.items():
+        entry = found.setdefault(module_id, {"learners": 0, "first": None, "tasks": {}})
+        entry["learners"] += counts["learners"]
+        if entry["first"] is None or (counts["first"] is not None and counts["first"] < entry["first"]):
+            entry["first"] = counts["first"]
+        for task_id, n in counts["tasks"].items():
+            entry["tasks"][task_id] = entry["tasks"].get(task_id, 0) + n
 
 
 def stored_rows(module_risks: dict[str, list[dict]]) -> list[dict[str, Any]]:
     """`module_risk` rows of {learner_id: [module risk, ...]} (the learner's top one flagged)."""
-    from progress_cli.analytics.risk import is_at_risk, learner_risk  # pandas: see _peers
+    from progress_cli.analytics.risk import is_at_risk, learner_risk  # pandas: see as_peers
 
     rows = []
     for learner_id, modules in module_risks.items():

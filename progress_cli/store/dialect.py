@@ -70,17 +70,22 @@ def upsert_non_null(conn: Connection, table: Table, keys: list[str], update: lis
     conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=assign, where=changed), rows)
 
 
-def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]], *, on_conflict: str | None = None) -> int:
+def copy_rows(conn: Connection, table: Table, rows: list, *, on_conflict: str | None = None,
+              as_tuples: bool = False) -> int:
     """PostgreSQL's fast path for a batch: COPY, through a staging table when keys may be stored.
 
     With `on_conflict` (e.g. "DO NOTHING"), rows are copied into a temporary staging table and
     moved into `table` by one INSERT ... SELECT ... ON CONFLICT in the same transaction, so
-    idempotency and the caller's conflict check work as with INSERT. Returns the rows written.
+    idempotency and the caller's conflict check work as with INSERT. Rows are dicts, or
+    (`as_tuples`) tuples in the table's column order. Returns the rows written.
     """
     quote = conn.dialect.identifier_preparer.quote
     names = ", ".join(quote(c.name) for c in table.columns)
     keys = [c.key for c in table.columns]
-    values = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+    if as_tuples:
+        values = tuple
+    else:
+        values = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
     target = quote(table.name)
     with conn.connection.driver_connection.cursor() as cursor:
         if on_conflict is None:
@@ -95,7 +100,27 @@ def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]], *, on_
         return written
 
 
-def _copy(cursor, target: str, names: str, rows: list[dict[str, Any]], values) -> None:
+def _copy(cursor, target: str, names: str, rows: list, values) -> None:
     with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(values(row))
+
+
+def driver_rows(conn: Connection, query) -> list[tuple]:
+    """Every row of a SELECT as plain tuples. On SQLite straight from the driver's cursor:
+    SQLAlchemy's Row objects cost a quarter of reading a recompute's million events. Elsewhere
+    through a server-side cursor, so the client holds the rows once, as tuples."""
+    if conn.dialect.name != "sqlite":
+        return [tuple(r) for r in conn.execute(query.execution_options(yield_per=5000))]
+    if not conn.in_transaction():
+        conn.begin()  # as conn.execute would: a read_snapshot's BEGIN fixes its snapshot
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()

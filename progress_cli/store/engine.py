@@ -34,8 +34,10 @@ def database_url(db: str) -> str:
     return "sqlite:///" + str(Path(db).expanduser().resolve())
 
 
-def create_store_engine(db: str) -> Engine:
-    """An engine for `db`, with WAL, a busy timeout and explicit transactions on SQLite."""
+def create_store_engine(db: str, *, cache_kib: int = 65536) -> Engine:
+    """An engine for `db`, with WAL, a busy timeout and explicit transactions on SQLite, and
+    a page cache of `cache_kib` per connection (SQLite's; a reader that visits each page once
+    needs little)."""
     url = database_url(db)
     try:
         parsed = make_url(url)
@@ -58,13 +60,13 @@ def create_store_engine(db: str) -> Engine:
             hint += f" and write the URL as {backend}://... (psycopg 3), or install {parsed.get_driver_name()}"
         raise StoreError(f"no database driver for {backend}{hint} ({exc})") from None
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, cache_kib)
     elif engine.dialect.name == "postgresql":
         _configure_postgresql(engine)
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, cache_kib: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         # Let SQLAlchemy's "begin" event decide how transactions start (see below).
@@ -73,7 +75,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout = 30000")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; safe in WAL
-        cursor.execute("PRAGMA cache_size = -65536")
+        cursor.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
         cursor.execute("PRAGMA temp_store = MEMORY")
         cursor.close()
 
@@ -90,16 +92,24 @@ def _configure_sqlite(engine: Engine) -> None:
 def _configure_postgresql(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        if conn.get_execution_options().get("progress_write"):
+        mode = conn.get_execution_options().get("progress_write")
+        if mode == "shared":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({WRITER_LOCK})")
+        elif mode:
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One transaction that commits on success and leaves the store untouched on any error."""
+def write_transaction(engine: Engine, *, shared: bool = False) -> Iterator[Connection]:
+    """One transaction that commits on success and leaves the store untouched on any error.
+
+    `shared`: it may run alongside other shared writers, which write rows no other one writes
+    (recompute shards: each its own learners' derived rows), and still one at a time with
+    every other writer. On PostgreSQL (the shared mode of the writers' lock); SQLite has one
+    writer at a time whatever the mode."""
     try:
         with engine.connect() as conn:
-            conn.execution_options(progress_write=True)
+            conn.execution_options(progress_write="shared" if shared else "exclusive")
             with conn.begin():
                 yield conn
     except DBAPIError as exc:

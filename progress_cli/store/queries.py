@@ -10,7 +10,7 @@ from progress_cli.catalog import Catalog
 from progress_cli.json_output import to_json
 from progress_cli.store import models
 from progress_cli.store.derived import PEER_TASKS as PEERS
-from progress_cli.store.dialect import insert_ignore
+from progress_cli.store.dialect import driver_rows, insert_ignore
 from progress_cli.store.models import CATALOG, EVENTS, IMPORTS, LEARNERS, MODULES, TASKS, VOIDS, stored_time
 
 
@@ -98,15 +98,14 @@ def live_events(conn: Connection, *, learner_ids: list[str] | None = None,
     Rows stream (a server-side cursor on PostgreSQL), so the client holds only what it returns.
     """
     columns = [EVENTS.c[c] for c in EVENT_FRAME_COLUMNS]
-    query = select(*columns).where(EVENTS.c.voided == False).execution_options(yield_per=5000)  # noqa: E712
+    query = select(*columns).where(EVENTS.c.voided == False)  # noqa: E712
     if between is not None:
         query = query.where(EVENTS.c.learner_id.between(*between))
     if learner_ids is None:
-        return [tuple(r) for r in conn.execute(query)]
+        return driver_rows(conn, query)
     rows: list[tuple] = []
     for start in range(0, len(learner_ids), 500):
-        chunk = learner_ids[start:start + 500]
-        rows.extend(tuple(r) for r in conn.execute(query.where(EVENTS.c.learner_id.in_(chunk))))
+        rows.extend(driver_rows(conn, query.where(EVENTS.c.learner_id.in_(learner_ids[start:start + 500]))))
     return rows
 
 

@@ -67,24 +67,40 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> i
     return _bulk(conn, table, rows, ignore=False)
 
 
+def bulk_insert_rows(conn: Connection, table: Table, rows: list[tuple]) -> int:
+    """Insert rows given as tuples in the order of `table`'s columns (recompute's rows: no
+    dict per row to build, pickle or take apart)."""
+    if not rows:
+        return 0
+    if conn.dialect.name == "postgresql":
+        return copy_rows(conn, table, rows, as_tuples=True)
+    sql, order, bound = _compiled_insert(conn.dialect, table, False)
+    columns = [c.key for c in table.columns]
+    if bound != columns:  # a driver that binds by name, or in another order
+        dicts = [dict(zip(columns, r)) for r in rows]
+        rows = [order(d) for d in dicts] if order else dicts
+    return conn.exec_driver_sql(sql, rows).rowcount
+
+
 def _bulk(conn: Connection, table: Table, rows: list[dict[str, Any]], ignore: bool) -> int:
     if not rows:
         return 0
     if conn.dialect.name == "postgresql":
         return copy_rows(conn, table, rows, on_conflict="DO NOTHING" if ignore else None)
-    sql, order = _compiled_insert(conn.dialect, table, ignore)
+    sql, order, _ = _compiled_insert(conn.dialect, table, ignore)
     params = [order(r) for r in rows] if order else rows
     return conn.exec_driver_sql(sql, params).rowcount
 
 
 @lru_cache(maxsize=32)
 def _compiled_insert(dialect: Dialect, table: Table, ignore: bool):
+    """(SQL, row dict -> bound tuple or None, the keys in bound order or None)."""
     columns = [c.key for c in table.columns]
     stmt = insert_ignore_for(dialect, table) if ignore else table.insert()
     compiled = stmt.compile(dialect=dialect, column_keys=columns)
     if compiled.positional:
-        return str(compiled), itemgetter(*compiled.positiontup)
-    return str(compiled), None
+        return str(compiled), itemgetter(*compiled.positiontup), list(compiled.positiontup)
+    return str(compiled), None, None
 
 
 def stored_core(conn: Connection, event_ids: list[str]) -> dict[str, tuple]:
