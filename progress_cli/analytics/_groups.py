@@ -161,3 +161,10 @@ def lists(owner: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     vals = values.tolist()
     # Through a Series: np.array would make a 2-D array of equal-length lists.
     return pd.Series([vals[a:b] for a, b in zip(bounds[:-1], bounds[1:])], dtype=object).to_numpy()
+
+
+def segment_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Sum of each run of rows starting at `starts` (sorted, the first 0), with numpy's own
+    summation (what pandas' group-by sum and mean do on sorted groups): a run's sum depends on
+    its own values only, so one learner alone gets the figure a batch of learners gets."""
+    return np.add.reduceat(np.asarray(values, dtype=float), np.asarray(starts, dtype=np.intp))

@@ -35,6 +35,9 @@ import math
 from dataclasses import dataclass
 from typing import Mapping
 
+from progress_cli.analytics import rules
+from progress_cli.catalog import DEFAULT_PASS_MARK, Catalog
+
 HORIZON_DAYS = 84  # without a target date: "within 12 weeks of as_of"
 MIN_PEERS = 5  # learners in a module before "most peers touched it" makes a task due
 DUE_SHARE = 0.5
@@ -99,6 +102,40 @@ def due_tasks(tasks: list[str], peers: ModulePeers | None, today: dt.date,
     span = (end - peers.first_day).days
     elapsed = 1.0 if span <= 0 else min(max((today - peers.first_day).days / span, 0.0), 1.0)
     return set(tasks[:math.floor(round(elapsed * len(tasks), 9))])
+
+
+def learner_inputs(learner_id: str, modules: list[Mapping], *, catalog: Catalog, peers: Mapping[str, ModulePeers],
+                   today: dt.date, last_days: Mapping[str, dt.date], recent_scores: Mapping[str, float],
+                   touched: Mapping[str, set], practice_minutes: float | None,
+                   due_cache: dict[str, set] | None = None) -> list[RiskInputs]:
+    """One learner's RiskInputs: one per module of `modules` (rows with module_id, tasks_total,
+    completed_tasks, completion_rate, in their order) started (`last_days` has the local day of
+    the learner's last event in it) and not completed (completion_rate < 100; modules without
+    tasks are left out). `recent_scores`: the mean of each module's last RECENT_SCORES scores;
+    `touched`: the tasks the learner has an event on, per module; `practice_minutes`: the last
+    PRACTICE_WEEKS weeks', None when no practice time is known. `peers` as of the same day;
+    `due_cache` keeps each module's due tasks across learners."""
+    due_cache = {} if due_cache is None else due_cache
+    goal = PRACTICE_WEEKS * catalog.weekly_goal_minutes
+    out = []
+    for row in modules:
+        mid, rate = row["module_id"], row["completion_rate"]
+        if mid not in last_days or rate is None or rate != rate or rules.rounded(rate) >= 100:
+            continue
+        module = catalog.module(mid)
+        target = module.target_date if module else None
+        if mid not in due_cache:
+            tasks = [task.id for task in module.tasks] if module else sorted(peers[mid].task_learners if mid in peers else [])
+            due_cache[mid] = due_tasks(tasks, peers.get(mid), today, target, ordered=module is not None)
+        due = due_cache[mid]
+        out.append(RiskInputs(
+            learner_id=learner_id, module_id=mid, today=today, target_date=target,
+            tasks_total=int(row["tasks_total"]), completed_tasks=int(row["completed_tasks"]),
+            due=len(due), due_not_started=len(due - touched.get(mid, set())),
+            recent_score=recent_scores.get(mid), pass_mark=float(module.pass_mark if module else DEFAULT_PASS_MARK),
+            idle_days=(today - last_days[mid]).days, practice_minutes=practice_minutes, goal_minutes=float(goal),
+        ))
+    return out
 
 
 def _terms(x: RiskInputs) -> dict[str, float]:

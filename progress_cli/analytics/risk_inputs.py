@@ -6,13 +6,12 @@ import datetime as dt
 from typing import Mapping
 
 import numpy as np
-import pandas as pd
 
 from progress_cli.analytics import _groups as g
-from progress_cli.analytics import rules
+from progress_cli.analytics import dated
 from progress_cli.analytics.analysis import Analysis
-from progress_cli.analytics.periods import as_dates
-from progress_cli.analytics.risk import PRACTICE_WEEKS, RECENT_SCORES, ModulePeers, RiskInputs, due_tasks, module_risk
+from progress_cli.analytics.risk import PRACTICE_WEEKS, RECENT_SCORES, ModulePeers, RiskInputs, learner_inputs, module_risk
+from progress_cli.analytics.rows import by_learner, rows
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -34,67 +33,60 @@ def risk_inputs(analysis: Analysis, peers: Mapping[str, ModulePeers]) -> list[Ri
     ev = p.events
     if ev.empty:
         return []
-    catalog = p.catalog
     today = _EPOCH + dt.timedelta(days=int(p.today))
-    lrn, mod = ev["learner_idx"].to_numpy(), ev["module_idx"].to_numpy()
     n_mod = max(len(p.modules), 1)
-    pair = lrn.astype(np.int64) * n_mod + mod
-    last_day = pd.Series(ev["day_num"].to_numpy()).groupby(pair).max()
-    recent_by_pair = _recent_scores(ev, n_mod)
+    pair = ev["learner_idx"].to_numpy().astype(np.int64) * n_mod + ev["module_idx"].to_numpy()
+    last_day: dict[int, int] = {}
+    for key, day in zip(pair.tolist(), ev["day_num"].to_numpy().tolist()):
+        last_day[key] = max(last_day.get(key, day), day)
+    recent = _recent_scores(ev, n_mod)
     touched: dict[int, set] = {}
     t = analysis.tasks
     for key, task in zip(t["learner_idx"].to_numpy() * n_mod + t["module_idx"].to_numpy(), t["task_id"]):
         touched.setdefault(int(key), set()).add(task)
-    practice = _practice_minutes(analysis, p.today)
+    days = by_learner(rows(analysis.daily, ["learner_id", "day", "practice_minutes"])) if not analysis.daily.empty else {}
     known = dict(zip(analysis.overall["learner_id"], analysis.overall["total_time_s"].to_numpy() > 0))
-    learner_index = {lid: i for i, lid in enumerate(p.learners)}
     module_index = {mid: i for i, mid in enumerate(p.modules)}
-    goal = PRACTICE_WEEKS * catalog.weekly_goal_minutes
     due_cache: dict[str, set] = {}
-
     out = []
-    m = analysis.modules
-    for lid, mid, total, done, rate in zip(m["learner_id"], m["module_id"], m["tasks_total"],
-                                           m["completed_tasks"], m["completion_rate"].to_numpy(dtype=float)):
-        key = learner_index[lid] * n_mod + module_index[mid]
-        if key not in last_day.index or np.isnan(rate) or rules.rounded(rate) >= 100:
-            continue
-        module = catalog.module(mid)
-        target = module.target_date if module else None
-        if mid not in due_cache:
-            tasks = [task.id for task in module.tasks] if module else sorted(peers[mid].task_learners if mid in peers else [])
-            due_cache[mid] = due_tasks(tasks, peers.get(mid), today, target, ordered=module is not None)
-        due = due_cache[mid]
-        out.append(RiskInputs(
-            learner_id=lid, module_id=mid, today=today, target_date=target,
-            tasks_total=int(total), completed_tasks=int(done),
-            due=len(due), due_not_started=len(due - touched.get(key, set())),
-            recent_score=recent_by_pair.get(key), pass_mark=float(p.pass_marks[module_index[mid]]),
-            idle_days=int(p.today - last_day[key]),
-            practice_minutes=practice.get(lid, 0.0) if known.get(lid) else None,
-            goal_minutes=float(goal),
-        ))
+    for learner, modules in by_learner(rows(analysis.modules, ["learner_id", "module_id", "tasks_total",
+                                                                "completed_tasks", "completion_rate"])).items():
+        base = int(np.flatnonzero(p.learners == learner)[0]) * n_mod
+        keys = {m["module_id"]: base + module_index[m["module_id"]] for m in modules}
+        practice = _iso_days(days.get(learner, []))
+        out += learner_inputs(
+            learner, modules, catalog=p.catalog, peers=peers, today=today,
+            last_days={m: _EPOCH + dt.timedelta(days=last_day[k]) for m, k in keys.items() if k in last_day},
+            recent_scores={m: recent[k] for m, k in keys.items() if k in recent},
+            touched={m: touched[k] for m, k in keys.items() if k in touched},
+            practice_minutes=dated.recent_practice_minutes(practice, p.today, PRACTICE_WEEKS) if known.get(learner) else None,
+            due_cache=due_cache)
     return out
 
 
-def _recent_scores(ev: pd.DataFrame, n_mod: int) -> dict[int, float]:
-    """{learner_idx * n_mod + module_idx: mean of the pair's last RECENT_SCORES scores}."""
-    rows = np.flatnonzero(ev["is_attempt"].to_numpy())
-    if not len(rows):
+def recent_score(scores: np.ndarray) -> float | None:
+    """The mean of the last RECENT_SCORES scores of a module (attempt order), None without any."""
+    if not len(scores):
+        return None
+    last = np.asarray(scores, dtype=float)[-RECENT_SCORES:]
+    return float(g.segment_sums(last, np.array([0]))[0] / len(last))
+
+
+def _recent_scores(ev, n_mod: int) -> dict[int, float]:
+    """{learner_idx * n_mod + module_idx: `recent_score` of the pair}, every pair at once."""
+    rows_ = np.flatnonzero(ev["is_attempt"].to_numpy())
+    if not len(rows_):
         return {}
-    pair = ev["learner_idx"].to_numpy()[rows].astype(np.int64) * n_mod + ev["module_idx"].to_numpy()[rows]
+    pair = ev["learner_idx"].to_numpy()[rows_].astype(np.int64) * n_mod + ev["module_idx"].to_numpy()[rows_]
     order = np.argsort(pair, kind="stable")  # rows are in attempt order; stable keeps it per pair
-    pair, score = pair[order], ev["score"].to_numpy()[rows][order]
+    pair, score = pair[order], ev["score"].to_numpy()[rows_][order]
     keep = g.rank_from_end(*g.segments(pair)) < RECENT_SCORES
-    means = pd.Series(score[keep]).groupby(pair[keep]).mean()
-    return {int(k): float(v) for k, v in means.items()}
+    pair, score = pair[keep], score[keep]
+    _, starts, counts = g.segments(pair)
+    means = g.segment_sums(score, starts) / counts.astype(float)
+    return dict(zip(pair[starts].tolist(), means.tolist()))
 
 
-def _practice_minutes(analysis: Analysis, today: int) -> dict[str, float]:
-    """Practice minutes of each learner over the last PRACTICE_WEEKS weeks, today included."""
-    days = analysis.daily
-    if days.empty:
-        return {}
-    first = as_dates(np.array([today - 7 * PRACTICE_WEEKS + 1]))[0]
-    recent = days[days["day"].to_numpy() >= first]
-    return {k: float(v) for k, v in recent.groupby("learner_id")["practice_minutes"].sum().items()}
+def _iso_days(days: list[dict]) -> list[dict]:
+    """Daily rows with the day as an ISO date (the frame's rows carry a datetime text)."""
+    return [{**d, "day": d["day"][:10]} for d in days]
