@@ -100,12 +100,13 @@ def evaluated_rows(achievements: tuple[Achievement, ...] | list[Achievement], st
     """Each achievement of one learner as of `moment`, from its stored state ({"earned_at",
     "current": the values after the last event, "history": per requirement, None unless
     `paced`}) and `today`'s values of the metrics that change without events (the streak,
-    the weekly-goal run)."""
+    the weekly-goal run). Achievements without a state are left out."""
     before = (moment - dt.timedelta(days=PACE_DAYS)).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     out = []
     for a in achievements:
-        state = states.get(a.id) or {"earned_at": None, "current": [0.0] * len(a.requirements),
-                                     "history": [None] * len(a.requirements)}
+        state = states.get(a.id)
+        if state is None:  # a learner without events has none
+            continue
         now = [float(today[r.metric]) if r.metric in today else float(v) for r, v in zip(a.requirements, state["current"])]
         then = [value_at(h, before) if h is not None else 0.0 for h in state["history"]]
         done = state["earned_at"] is not None

@@ -1,4 +1,4 @@
-"""Risk of not completing a started module in time (DESIGN 5.7). Pure.
+"""Risk of not completing a started module in time (DESIGN 5.7). Pure (numpy for the rounding).
 
 For each learner and each module they have started (any event in it) and not completed
 (completion_rate < 100), the probability that they will not complete it by the module's
@@ -35,6 +35,9 @@ import math
 from dataclasses import dataclass
 from typing import Mapping
 
+import numpy as np
+
+from progress_cli.analytics import _groups as g
 from progress_cli.analytics import rules
 from progress_cli.catalog import DEFAULT_PASS_MARK, Catalog
 
@@ -136,6 +139,15 @@ def learner_inputs(learner_id: str, modules: list[Mapping], *, catalog: Catalog,
             idle_days=(today - last_days[mid]).days, practice_minutes=practice_minutes, goal_minutes=float(goal),
         ))
     return out
+
+
+def recent_score(scores: np.ndarray) -> float | None:
+    """The mean of a module's last RECENT_SCORES scores (attempt order), None without any;
+    summed as `risk_inputs` sums every learner's at once."""
+    if not len(scores):
+        return None
+    last = np.asarray(scores, dtype=float)[-RECENT_SCORES:]
+    return float(g.segment_sums(last, np.array([0]))[0] / len(last))
 
 
 def _terms(x: RiskInputs) -> dict[str, float]:

@@ -64,16 +64,8 @@ def risk_inputs(analysis: Analysis, peers: Mapping[str, ModulePeers]) -> list[Ri
     return out
 
 
-def recent_score(scores: np.ndarray) -> float | None:
-    """The mean of the last RECENT_SCORES scores of a module (attempt order), None without any."""
-    if not len(scores):
-        return None
-    last = np.asarray(scores, dtype=float)[-RECENT_SCORES:]
-    return float(g.segment_sums(last, np.array([0]))[0] / len(last))
-
-
 def _recent_scores(ev, n_mod: int) -> dict[int, float]:
-    """{learner_idx * n_mod + module_idx: `recent_score` of the pair}, every pair at once."""
+    """{learner_idx * n_mod + module_idx: `risk.recent_score` of the pair}, every pair at once."""
     rows_ = np.flatnonzero(ev["is_attempt"].to_numpy())
     if not len(rows_):
         return {}

@@ -14,19 +14,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, delete, select
 
-from progress_cli.analytics import analyze, next_milestone
-from progress_cli.analytics.achievements import current_overrides, evaluate
+from progress_cli.analytics import analyze
 from progress_cli.analytics.risk_inputs import module_risks
 from progress_cli.catalog import Catalog
-from progress_cli.json_output import to_json
 from progress_cli.services.calibration import refresh_calibration, write_samples
-from progress_cli.services.frames import events_frame, records
+from progress_cli.services.derived_rows import Stamp, derived_rows
+from progress_cli.services.frames import events_frame
 from progress_cli.services.risk import peer_rows, store_peers, stored_peers, stored_rows
 from progress_cli.store import activity, queries, write_transaction
 from progress_cli.store.achievements import EARNED
-from progress_cli.store.derived import (
-    DERIVED_TABLES, DailyActivity, LearnerProgress, ModuleProgress, ModuleRisk, PeerTask, Session, SkillProgress,
-)
+from progress_cli.store.derived import DERIVED_TABLES, AchievementProgress, ModuleProgress, ModuleRisk, PeerTask
 from progress_cli.store.writes import bulk_insert, bulk_insert_ignore
 from progress_cli.store.models import iso_time, stored_time
 
@@ -57,13 +54,14 @@ def recompute_learners(
         # A full rebuild weighs everyone against the events; an import's recompute of a few
         # learners reads the peers the last recomputes stored, once its own rows are in.
         peers = store_peers(conn, as_of, tz) if everyone and ids else None
+        stamp = Stamp(tz=tz.key, catalog_sha=catalog.fingerprint(), last_import=queries.last_import_id(conn))
         for start in range(0, len(ids), BATCH_LEARNERS):
             chunk = ids[start:start + BATCH_LEARNERS]
             span = (chunk[0], chunk[-1]) if everyone else None
             readiness_before = _readiness(conn, chunk, span)
             _delete_learners(conn, chunk, span)
             rows = queries.live_events(conn, between=span) if everyone else queries.live_events(conn, learner_ids=chunk)
-            unlocked = _write_batch(conn, rows, catalog=catalog, tz=tz, as_of=as_of, peers=peers)
+            unlocked = _write_batch(conn, rows, catalog=catalog, tz=tz, as_of=as_of, peers=peers, stamp=stamp)
             _record_changes(conn, unlocked, readiness_before, _readiness(conn, chunk, span))
             done.unlocked += unlocked
             if on_batch:
@@ -103,47 +101,29 @@ def _record_changes(conn: Connection, unlocked: list[dict], before: dict, after:
 
 
 def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: ZoneInfo,
-                 as_of: dt.datetime, peers: dict | None) -> list[dict[str, Any]]:
+                 as_of: dt.datetime, peers: dict | None, stamp: Stamp) -> list[dict[str, Any]]:
     if not rows:
         return []
     result = analyze(events_frame(rows), catalog, tz.key, as_of)
-    overall = result.overall.copy()
-    overall["computed_as_of"] = stored_time(as_of)
-    overall["last_active_day"] = result.streaks["last_active_day"].to_numpy()
-    overall["predicted_completion_date"] = None
-    bulk_insert(conn, LearnerProgress.__table__, records(
-        overall, [c.key for c in LearnerProgress.__table__.columns],
-        dates=("last_active_day",), json_columns=("strengths", "weaknesses")))
-    modules = result.modules
-    bulk_insert(conn, ModuleProgress.__table__, records(modules, [c.key for c in ModuleProgress.__table__.columns]))
-    skills = result.skills.copy()
-    skills["next_milestone"] = [
-        None if m is None else to_json(m, indent=None, ascii_only=True)
-        for m in map(next_milestone, skills["next_level"], skills["next_threshold"], skills["attempts_needed"])]
-    bulk_insert(conn, SkillProgress.__table__, records(skills, [c.key for c in SkillProgress.__table__.columns]))
-    days = result.daily
-    bulk_insert(conn, DailyActivity.__table__, records(days, [c.key for c in DailyActivity.__table__.columns],
-                                                       dates=("day",)))
-    sessions = result.sessions.rename(columns={"start": "started_at", "end": "ended_at"})
-    bulk_insert(conn, Session.__table__, records(sessions, [c.key for c in Session.__table__.columns]))
+    tables = derived_rows(result, catalog, as_of, stamp)
+    for table, table_rows in tables.items():
+        bulk_insert(conn, table, table_rows)
     write_samples(conn, result)
     bulk_insert(conn, PeerTask.__table__, peer_rows(result))
     if peers is None:
         peers = stored_peers(conn, tz, sorted(set(result.prepared.events["module_id"])))
     bulk_insert(conn, ModuleRisk.__table__, stored_rows(module_risks(result, peers)))
-    return _store_unlocks(conn, result, catalog, as_of)
+    return _store_unlocks(conn, tables[AchievementProgress.__table__], catalog, as_of)
 
 
-def _store_unlocks(conn: Connection, result, catalog: Catalog, as_of: dt.datetime) -> list[dict[str, Any]]:
-    """Insert achievements earned for the first time; earlier unlocks are never touched."""
+def _store_unlocks(conn: Connection, states: list[dict], catalog: Catalog, as_of: dt.datetime) -> list[dict[str, Any]]:
+    """Insert achievements earned for the first time (`states`: achievement_progress rows);
+    earlier unlocks are never touched."""
 
-    if not catalog.achievements:
+    earned = [s for s in states if s["earned_at"] is not None]
+    if not earned:
         return []
-    evaluated = evaluate(result.prepared, catalog.achievements, current_overrides(result))
-    earned = evaluated[evaluated["earned_at"].notna()]
-    if earned.empty:
-        return []
-    learners = sorted(set(earned["learner_id"]))
+    learners = sorted({s["learner_id"] for s in earned})
     stored = set()
     for start in range(0, len(learners), 500):
         chunk = learners[start:start + 500]
@@ -152,10 +132,9 @@ def _store_unlocks(conn: Connection, result, catalog: Catalog, as_of: dt.datetim
     by_id = {a.id: a for a in catalog.achievements}
     noticed = stored_time(as_of)
     new = [
-        {"learner_id": learner, "achievement_id": aid, "points": by_id[aid].points, "unlocked_at": noticed,
-         "earned_at": stored_time(at)}
-        for learner, aid, at in zip(earned["learner_id"], earned["achievement_id"], earned["earned_at"])
-        if (learner, aid) not in stored
+        {"learner_id": s["learner_id"], "achievement_id": s["achievement_id"], "points": by_id[s["achievement_id"]].points,
+         "unlocked_at": noticed, "earned_at": s["earned_at"]}
+        for s in earned if (s["learner_id"], s["achievement_id"]) not in stored
     ]
     bulk_insert_ignore(conn, EARNED, new)
     return [{**u, "name": by_id[u["achievement_id"]].name, "icon": by_id[u["achievement_id"]].icon} for u in new]

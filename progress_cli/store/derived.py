@@ -27,6 +27,12 @@ class LearnerProgress(SQLModel, table=True):
     attempts: int = 0
     last_activity: str | None = Field(default=None, max_length=TS)
     predicted_completion_date: str | None = Field(default=None, max_length=10)
+    # Migration 11: what the reads need to answer from these rows (DESIGN 9). Null until the
+    # learner's first recompute after the upgrade; the reads compute from the events till then.
+    tz: str | None = None  # the zone of the recompute (--tz): days and weeks are counted in it
+    catalog_sha: str | None = Field(default=None, max_length=64)  # SHA-256 of the catalog text it used
+    last_import: int | None = None  # the newest import (imports.id) the recompute saw; 0 before any
+    peak_hours: str | None = Field(default=None, sa_column=Column(Text))  # JSON: patterns.peak_hours
 
 
 class ModuleProgress(SQLModel, table=True):
@@ -67,6 +73,7 @@ class DailyActivity(SQLModel, table=True):
     learner_id: str = Field(primary_key=True)
     day: str = Field(primary_key=True, max_length=10)  # local date in --tz
     practice_minutes: float = 0.0
+    practice_s: float | None = None  # migration 11 (weekly sums add seconds, as the analytics do)
     events: int = 0
     attempts: int = 0
     mean_score: float | None = None
@@ -145,9 +152,28 @@ class PeerTask(SQLModel, table=True):
     first_at: str | None = Field(default=None, max_length=TS)
 
 
+class AchievementProgress(SQLModel, table=True):
+    """What a learner's events say of each catalog achievement (migration 11; analytics
+    `achievements.achievement_states`): the reads finish progress and estimated dates from it
+    at any later moment (`achievement_progress.evaluated_rows`)."""
+
+    __tablename__ = "achievement_progress"
+    learner_id: str = Field(primary_key=True)
+    achievement_id: str = Field(primary_key=True)
+    earned_at: str | None = Field(default=None, max_length=TS)  # the satisfying event (UTC), null while locked
+    current: str = Field(sa_column=Column(Text, nullable=False))  # JSON: each requirement's value after the last event
+    history: str = Field(sa_column=Column(Text, nullable=False))  # JSON: per requirement, null or {"base", "changes"}
+
+
 # The tables of migration 2; a step never changes once released, so later tables are added here.
 FIRST_DERIVED_TABLES = [
     LearnerProgress.__table__, ModuleProgress.__table__, SkillProgress.__table__, DailyActivity.__table__,
 ]
 DERIVED_TABLES = [*FIRST_DERIVED_TABLES, Session.__table__, ForecastSample.__table__, ModuleRisk.__table__,
-                  PeerTask.__table__]
+                  PeerTask.__table__, AchievementProgress.__table__]
+# Columns migration 11 adds to tables an older store already has: (table, column, SQL type).
+READS_COLUMNS = [
+    ("learner_progress", "tz", "VARCHAR"), ("learner_progress", "catalog_sha", "VARCHAR(64)"),
+    ("learner_progress", "last_import", "INTEGER"), ("learner_progress", "peak_hours", "TEXT"),
+    ("daily_activity", "practice_s", "FLOAT"),
+]

@@ -66,6 +66,16 @@ def m010_module_risk(conn: Connection) -> None:
     models.SQLModel.metadata.create_all(conn, tables=[derived.ModuleRisk.__table__, derived.PeerTask.__table__])
 
 
+def m011_reads(conn: Connection) -> None:
+    """What the read commands answer from without the events (DESIGN 9): the zone, catalog and
+    newest import each learner's figures were computed with, peak hours, each day's practice
+    seconds, and the achievements' states; filled at each learner's next recompute."""
+    for table, column, kind in derived.READS_COLUMNS:
+        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    models.SQLModel.metadata.create_all(conn, tables=[derived.AchievementProgress.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", m001_initial),
     (2, "derived progress tables", m002_derived_progress),
@@ -76,6 +86,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (7, "forecast calibration", m007_forecast_calibration),
     (8, "certificate status-list index", m008_status_list_index),
     (10, "module risk", m010_module_risk),
+    (11, "reads from stored rows", m011_reads),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 

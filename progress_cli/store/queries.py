@@ -64,6 +64,12 @@ def clean_import(conn: Connection, *, fingerprint: str):
     return conn.execute(query).first()
 
 
+def last_import_id(conn: Connection) -> int:
+    """The id of the newest import (0 before any): recompute stores it beside each learner's
+    figures, and a newer import of the learner's events makes the reads compute from the events."""
+    return conn.execute(select(func.max(IMPORTS.c.id))).scalar() or 0
+
+
 def finish_import(conn: Connection, *, import_id: int, counts: dict[str, int]) -> None:
     conn.execute(update(IMPORTS).where(IMPORTS.c.id == import_id).values(finished_at=stored_time(), **counts))
 

@@ -1,0 +1,80 @@
+"""One learner's derived rows, as `status` and `achievements` assemble their answer from them:
+those recompute stored, when they answer for the as-of moment (DESIGN 9: no pandas), else the
+same rows computed from the events by the full analysis.
+
+The stored rows answer when the learner's last recompute counted days in the same zone, used
+the same catalog, ran at or before the as-of moment and saw every event the learner has up to
+it (no newer import added or voided one, none falls between the two moments), and when the
+week that was current then met the weekly goal only if no locked achievement reads that run
+(a week counts for it once it is complete, so moving into the next week could earn one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+
+from progress_cli.catalog import Catalog
+from progress_cli.store import queries
+from progress_cli.store.derived import AchievementProgress, DailyActivity, LearnerProgress, ModuleProgress
+from progress_cli.store.derived import Session, SkillProgress
+from progress_cli.store.derived_reads import changed_since, parsed_progress, parsed_skill, parsed_state
+from progress_cli.store.derived_reads import stored_progress, stored_rows
+from progress_cli.store.models import stored_time
+
+_TS = queries.EVENT_FRAME_COLUMNS.index("timestamp")
+Rows = dict[str, Any]  # {"progress", "modules", "skills", "days", "sessions", "achievements"}
+
+
+def current_stored_rows(conn: Connection, learner_id: str, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime,
+                        events: list[tuple]) -> Rows | None:
+    """The learner's stored rows if they answer for `moment` (see the module), else None.
+    `events`: the learner's live events (store.queries.EVENT_FRAME_COLUMNS)."""
+    progress = stored_progress(conn, learner_id)
+    if progress is None or progress["tz"] != tz.key or progress["catalog_sha"] != catalog.fingerprint():
+        return None
+    computed, until = progress["computed_as_of"], stored_time(moment)
+    if until < computed or any(computed < row[_TS] <= until for row in events):
+        return None
+    if changed_since(conn, learner_id, progress["last_import"]):
+        return None
+    rows = {"progress": progress, **stored_rows(conn, learner_id)}
+    if _goal_week_completed(catalog, rows, computed, moment, tz):
+        return None
+    return rows
+
+
+def analysed_rows(analysis, catalog: Catalog, as_of: dt.datetime, learner_id: str) -> Rows:
+    """The same rows from a full analysis of the learner's events (pandas)."""
+    from progress_cli.services.derived_rows import Stamp, derived_rows  # pandas: the full path
+
+    tables = derived_rows(analysis, catalog, as_of, Stamp(tz="", catalog_sha="", last_import=0))
+    mine = {table.name: [r for r in rows if r["learner_id"] == learner_id] for table, rows in tables.items()}
+    progress = mine[LearnerProgress.__tablename__]
+    return {
+        "progress": parsed_progress(progress[0]) if progress else None,
+        "modules": mine[ModuleProgress.__tablename__],
+        "skills": [parsed_skill(s) for s in mine[SkillProgress.__tablename__]],
+        "days": mine[DailyActivity.__tablename__],
+        "sessions": mine[Session.__tablename__],
+        "achievements": [parsed_state(a) for a in mine[AchievementProgress.__tablename__]],
+    }
+
+
+def _goal_week_completed(catalog: Catalog, rows: Rows, computed: str, moment: dt.datetime, tz: ZoneInfo) -> bool:
+    """Did the week of the recompute meet the weekly goal, is it complete by `moment`, and does
+    a locked achievement read the run of such weeks? Then the events say more than the stored
+    states (achievements.achievement_states counts a week once it is over)."""
+    from progress_cli.analytics import dated, rules  # numpy: only with the rows in hand
+
+    goal = catalog.weekly_goal_minutes
+    reading = {a.id for a in catalog.achievements if any(r.metric == "weekly_goal_weeks" for r in a.requirements)}
+    locked = {s["achievement_id"] for s in rows["achievements"] if s["earned_at"] is None}
+    then = dt.datetime.strptime(computed, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
+    then_day, today = (dated.day_number(m.astimezone(tz).date()) for m in (then, moment))
+    if goal <= 0 or not reading & locked or dated.week_of(then_day) == dated.week_of(today):
+        return False
+    return bool(rules.rounded(dated.week_minutes(rows["days"], then_day) / goal) >= 1.0)
