@@ -65,16 +65,29 @@ def analysed_rows(analysis, catalog: Catalog, as_of: dt.datetime, learner_id: st
 
 
 def _goal_week_completed(catalog: Catalog, rows: Rows, computed: str, moment: dt.datetime, tz: ZoneInfo) -> bool:
-    """Did the week of the recompute meet the weekly goal, is it complete by `moment`, and does
-    a locked achievement read the run of such weeks? Then the events say more than the stored
-    states (achievements.achievement_states counts a week once it is over)."""
+    """Could a locked achievement that reads the weekly-goal run be earned by now? A week
+    counts for the run once it is complete (achievements.achievement_states), so the week of
+    the recompute, if it met the goal, adds one to the run of each of its events that came
+    after the goal was met, once that week is over: an achievement whose only requirement is
+    `weekly_goal_weeks >= N` (or >) is earned then when its stored value plus one reaches N;
+    any other that reads the run, when the week met the goal at all."""
     from progress_cli.analytics import dated, rules  # numpy: only with the rows in hand
+    from progress_cli.analytics.achievement_progress import OPS
 
     goal = catalog.weekly_goal_minutes
-    reading = {a.id for a in catalog.achievements if any(r.metric == "weekly_goal_weeks" for r in a.requirements)}
-    locked = {s["achievement_id"] for s in rows["achievements"] if s["earned_at"] is None}
+    states = {s["achievement_id"]: s for s in rows["achievements"] if s["earned_at"] is None}
+    reading = [a for a in catalog.achievements if a.id in states
+               and any(r.metric == "weekly_goal_weeks" for r in a.requirements)]
     then = dt.datetime.strptime(computed, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
     then_day, today = (dated.day_number(m.astimezone(tz).date()) for m in (then, moment))
-    if goal <= 0 or not reading & locked or dated.week_of(then_day) == dated.week_of(today):
+    if goal <= 0 or not reading or dated.week_of(then_day) == dated.week_of(today):
         return False
-    return bool(rules.rounded(dated.week_minutes(rows["days"], then_day) / goal) >= 1.0)
+    if not rules.rounded(dated.week_minutes(rows["days"], then_day) / goal) >= 1.0:
+        return False
+    for a in reading:
+        req = a.requirements[0]
+        if len(a.requirements) > 1 or req.op not in (">=", ">"):
+            return True
+        if OPS[req.op](rules.rounded(states[a.id]["current"][0] + 1), float(req.value)):
+            return True
+    return False

@@ -30,19 +30,20 @@ REPO = Path(__file__).resolve().parents[3]
 COMMANDS = (["status"], ["achievements"], ["cert", "check"])
 
 
-def build_store(tz: str, recompute_at: dt.datetime) -> None:
-    """The sample store in PROGRESS_DB, recomputed as of `recompute_at`."""
+def build_store(tz: str, recompute_at: dt.datetime, db: str | None = None) -> None:
+    """The sample store in `db` (default PROGRESS_DB), recomputed as of `recompute_at`."""
     from progress_cli.cli import app
     from progress_cli.services.recompute import recompute_learners
     from progress_cli.services.store_access import open_engine, stored_catalog
 
+    db = db or os.environ["PROGRESS_DB"]
     runner = CliRunner()
     sample = REPO / "sample_data"
     for args in (["init", "--catalog", sample / "catalog.toml"],
                  ["import", sample / "events.jsonl", sample / "events.csv", sample / "events.xapi.json"]):
-        result = runner.invoke(app, ["--tz", tz, *map(str, args)])
+        result = runner.invoke(app, ["--db", db, "--tz", tz, *map(str, args)])
         assert result.exit_code == 0, result.output
-    engine = open_engine(os.environ["PROGRESS_DB"])
+    engine = open_engine(db)
     recompute_learners(engine, None, catalog=stored_catalog(engine), tz=ZoneInfo(tz), as_of=recompute_at)
     engine.dispose()
 
