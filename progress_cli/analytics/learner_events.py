@@ -62,6 +62,8 @@ class LearnerEvents:
         task_skills = catalog.task_skills()
         self.catalog = catalog
         self.tz = tz
+        self._skill_order = {s: i for i, s in enumerate(catalog.skill_ids())}
+        self._module_order = {m.id: i for i, m in enumerate(catalog.modules)}
         self.events = [_event(row, task_skills, tz) for row in sorted(rows, key=lambda r: (r[_TS], r[_ID]))]
         self.has_events = bool(self.events)  # any event at all, also after a cut (the full path's learner rows)
         self._stamps = [e.ts for e in self.events]
@@ -70,6 +72,7 @@ class LearnerEvents:
         """The events at or before `moment` (DESIGN 5: later ones are ignored)."""
         cut = LearnerEvents.__new__(LearnerEvents)
         cut.catalog, cut.tz, cut.has_events = self.catalog, self.tz, self.has_events
+        cut._skill_order, cut._module_order = self._skill_order, self._module_order
         end = bisect.bisect_right(self._stamps, utc_text(moment))
         cut.events, cut._stamps = self.events[:end], self._stamps[:end]
         return cut
@@ -141,7 +144,7 @@ class LearnerEvents:
 
     def skills(self) -> dict[str, dict]:
         """skill -> its row of `skills.skill_progress` (every catalog skill, and those touched)."""
-        groups: dict[str, list[float]] = {s: [] for s in self.catalog.skill_ids()}
+        groups: dict[str, list[float]] = {s: [] for s in self._skill_order}
         for e in self.events:
             for skill in e.skills:
                 groups.setdefault(skill, [])
@@ -190,10 +193,10 @@ class LearnerEvents:
     # -- orders ------------------------------------------------------------------------------
 
     def skill_key(self, skill: str) -> tuple:
-        return _order(self.catalog.skill_ids(), skill)
+        return _order(self._skill_order, skill)
 
     def module_key(self, module_id: str) -> tuple:
-        return _order([m.id for m in self.catalog.modules], module_id)
+        return _order(self._module_order, module_id)
 
 
 def utc_text(moment: dt.datetime) -> str:
@@ -201,12 +204,9 @@ def utc_text(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).strftime(STORED_TIME)
 
 
-def _order(first: list[str], item: str) -> tuple:
+def _order(first: dict[str, int], item: str) -> tuple:
     """Catalog order, then the others by id (`prepare._codes`)."""
-    try:
-        return (0, first.index(item), "")
-    except ValueError:
-        return (1, 0, item)
+    return (0, first[item], "") if item in first else (1, 0, item)
 
 
 def _stats(keys: list, groups: dict) -> tuple[list, list[dict]]:
