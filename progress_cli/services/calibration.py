@@ -14,10 +14,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from progress_cli.store import forecasts
-from progress_cli.store.derived import ForecastSample
-from progress_cli.store.models import stored_time
-from progress_cli.store.writes import bulk_insert
+from progress_cli.store import reads
+from progress_cli.store.times import stored_time
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -25,6 +23,8 @@ _EPOCH = dt.date(1970, 1, 1)
 def write_samples(conn: Connection, analysis) -> int:
     """Store the replayed forecasts of the analysis's learners; returns how many."""
     from progress_cli.analytics.calibration import completion_samples  # pandas: see _calibrate
+    from progress_cli.store.derived import ForecastSample  # the table classes: a writer's, not the reads'
+    from progress_cli.store.writes import bulk_insert
 
     samples = completion_samples(analysis)
     rows = [{"learner_id": learner, "scope": scope, "cut_date": _date(cut), "completed_date": _date(done),
@@ -35,6 +35,8 @@ def write_samples(conn: Connection, analysis) -> int:
 
 def refresh_calibration(conn: Connection, as_of: dt.datetime, tz: ZoneInfo) -> None:
     """Rewrite the stored quantiles from every learner's samples, as known at `as_of`."""
+    from progress_cli.store import forecasts  # the table classes: a writer's, not the reads'
+
     found = _calibrate(forecasts.forecast_samples(conn), as_of.astimezone(tz).date())
     computed = stored_time(as_of)
     forecasts.replace_calibration(conn, [{**c.as_row(), "computed_as_of": computed} for c in found.values()])
@@ -44,7 +46,7 @@ def current_calibrations(conn: Connection, as_of: dt.datetime) -> dict | None:
     """The stored calibrations when none was computed after `as_of` (no pandas), else None."""
     from progress_cli.analytics.calibration import Calibration  # numpy; pandas only in calibrate
 
-    rows = forecasts.calibration_rows(conn)
+    rows = reads.calibration_rows(conn)
     if all(r["computed_as_of"] <= stored_time(as_of) for r in rows):
         return {(r["scope"], r["horizon"]): Calibration.from_row(r) for r in rows}
     return None
@@ -57,6 +59,8 @@ def stored_calibrations(conn: Connection, as_of: dt.datetime, tz: ZoneInfo) -> d
     found = current_calibrations(conn, as_of)
     if found is not None:
         return found
+    from progress_cli.store import forecasts  # the samples' table class: only for a past moment
+
     day = as_of.astimezone(tz).date()
     return _calibrate(forecasts.forecast_samples(conn, completed_until=day.isoformat()), day)
 

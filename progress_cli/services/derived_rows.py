@@ -17,7 +17,7 @@ from progress_cli.services.frames import records
 from progress_cli.store.derived import (
     AchievementProgress, DailyActivity, LearnerProgress, ModuleProgress, Session, SkillProgress,
 )
-from progress_cli.store.models import stored_time
+from progress_cli.store.times import stored_time
 
 Rows = list[dict[str, Any]]
 

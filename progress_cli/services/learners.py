@@ -6,17 +6,14 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from progress_cli.catalog import Catalog
 from progress_cli.config import parse_as_of
-from progress_cli.services.risk import NO_RISK, store_peers, stored_learner_risks
+from progress_cli.services.risk import NO_RISK, store_peers
 from progress_cli.services.store_access import open_engine, read_catalog
-from progress_cli.store import queries, read_snapshot
-from progress_cli.store.derived import LearnerProgress, ModuleProgress
-from progress_cli.store.models import iso_time
-
-LP, MP = LearnerProgress.__table__, ModuleProgress.__table__
+from progress_cli.store import read_snapshot, reads
+from progress_cli.store.times import iso_time
 
 
 def list_learners(db: str, *, tz: ZoneInfo, as_of: str | None = None) -> list[dict[str, Any]]:
@@ -41,7 +38,7 @@ def learner_figures(conn: Connection, catalog: Catalog, tz: ZoneInfo, as_of: dt.
     yesterday reads 0); with it, computed from the events. Also the risk of DESIGN 5.7:
     risk, at_risk, risk_module and the reasons.
     """
-    base = queries.learner_rows(conn)
+    base = reads.learner_rows(conn)
     progress, modules, risks = _stored(conn) if as_of is None else _computed(conn, catalog, tz, as_of)
     today = (as_of or dt.datetime.now(dt.timezone.utc)).astimezone(tz).date()
     out = {}
@@ -78,16 +75,8 @@ def _current_streak(progress: dict, today: dt.date) -> int | None:
 
 
 def _stored(conn) -> tuple[dict, dict, dict]:
-    progress = {r.learner_id: dict(r._mapping) for r in conn.execute(
-        select(LP.c.learner_id, LP.c.total_progress, LP.c.streak_days, LP.c.last_active_day, LP.c.last_activity))}
-    order = queries.MODULES
-    query = (select(MP.c.learner_id, MP.c.module_id, MP.c.readiness, MP.c.completion_rate, MP.c.attempts)
-             .join(order, order.c.module_id == MP.c.module_id, isouter=True)
-             .order_by(MP.c.learner_id, order.c.position.is_(None), order.c.position, MP.c.module_id))
-    modules: dict[str, list] = {}
-    for r in conn.execute(query):
-        modules.setdefault(r.learner_id, []).append(dict(r._mapping))
-    return progress, modules, stored_learner_risks(conn)
+    progress, modules = reads.listing_rows(conn)
+    return progress, modules, reads.stored_learner_risks(conn)
 
 
 def _computed(conn, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime) -> tuple[dict, dict, dict]:
@@ -97,7 +86,7 @@ def _computed(conn, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime) -> tupl
     from progress_cli.analytics.risk_inputs import module_risks
     from progress_cli.services.frames import events_frame, records
 
-    result = analyze(events_frame(queries.live_events(conn)), catalog, tz.key, moment)
+    result = analyze(events_frame(reads.live_events(conn)), catalog, tz.key, moment)
     overall = result.overall.copy()
     overall["last_active_day"] = result.streaks["last_active_day"].to_numpy()
     progress = {r["learner_id"]: r for r in records(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Connection, select
 from sqlmodel import Field, SQLModel
 
-from progress_cli.store.models import TS
+from progress_cli.store.reads import stored_unlocks  # noqa: F401  (its home is reads.py)
+from progress_cli.store.times import TS
 
 
 class EarnedAchievement(SQLModel, table=True):
@@ -20,11 +18,3 @@ class EarnedAchievement(SQLModel, table=True):
 
 
 EARNED = EarnedAchievement.__table__
-
-
-def stored_unlocks(conn: Connection, learner_ids: list[str] | None = None) -> list[dict[str, Any]]:
-    """The stored unlocks (of these learners, or everyone's), oldest first."""
-    query = select(EARNED).order_by(EARNED.c.earned_at, EARNED.c.learner_id, EARNED.c.achievement_id)
-    if learner_ids is not None:
-        query = query.where(EARNED.c.learner_id.in_(learner_ids))
-    return [dict(r._mapping) for r in conn.execute(query)]

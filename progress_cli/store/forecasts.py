@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select
 
 from progress_cli.store.derived import ForecastCalibration, ForecastSample
+from progress_cli.store.reads import calibration_rows  # noqa: F401  (its home is reads.py)
 from progress_cli.store.writes import bulk_insert
 
 SAMPLES = ForecastSample.__table__
@@ -23,11 +24,6 @@ def forecast_samples(conn: Connection, *, completed_until: str | None = None) ->
     if completed_until is not None:
         query = query.where(SAMPLES.c.completed_date <= completed_until)
     return list(conn.execute(query))
-
-
-def calibration_rows(conn: Connection) -> list[dict[str, Any]]:
-    """The stored calibration: one dict per (scope, horizon)."""
-    return [dict(r._mapping) for r in conn.execute(select(CALIBRATION))]
 
 
 def replace_calibration(conn: Connection, rows: list[dict[str, Any]]) -> None:

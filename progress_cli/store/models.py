@@ -6,24 +6,10 @@ order on every backend, needs no conversion on the hot import path, and reads we
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
-TS = 27  # len('2026-01-31T23:59:59.000000Z')
-STORED_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-def stored_time(moment: dt.datetime | None = None) -> str:
-    """A moment (default: now) as stored UTC text; pandas Timestamps are datetimes too."""
-    moment = moment or dt.datetime.now(dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).strftime(STORED_TIME)
-
-
-def iso_time(text: str | None) -> str | None:
-    """Stored UTC text -> ISO 8601 with +00:00, as every --json date is written."""
-    return None if text is None else text[:-1] + "+00:00"
+from progress_cli.store.times import STORED_TIME, TS, iso_time, stored_time  # noqa: F401  (their home before)
 
 
 class Learner(SQLModel, table=True):
