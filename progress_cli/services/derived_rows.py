@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from progress_cli.analytics import next_milestone
 from progress_cli.analytics.achievements import achievement_states
@@ -31,10 +31,12 @@ class Stamp:
     last_import: int  # the newest imports.id seen (0: none)
 
 
-def derived_rows(result, catalog: Catalog, as_of: dt.datetime, stamp: Stamp) -> dict[Any, Rows]:
-    """{table: rows} of every learner of the analysis `result` (analytics.analyze)."""
+def derived_rows(result, catalog: Catalog, as_of: dt.datetime, stamp: Stamp,
+                 events: Mapping[str, int]) -> dict[Any, Rows]:
+    """{table: rows} of every learner of the analysis `result` (analytics.analyze); `events`:
+    each learner's live events, whatever their time."""
     return {
-        LearnerProgress.__table__: progress_rows(result, as_of, stamp),
+        LearnerProgress.__table__: progress_rows(result, as_of, stamp, events),
         ModuleProgress.__table__: _columns(result.modules, ModuleProgress),
         SkillProgress.__table__: skill_rows(result),
         DailyActivity.__table__: _columns(result.daily, DailyActivity, dates=("day",)),
@@ -43,13 +45,20 @@ def derived_rows(result, catalog: Catalog, as_of: dt.datetime, stamp: Stamp) -> 
     }
 
 
-def progress_rows(result, as_of: dt.datetime, stamp: Stamp) -> Rows:
+def progress_rows(result, as_of: dt.datetime, stamp: Stamp, events: Mapping[str, int]) -> Rows:
     overall = result.overall.copy()
     overall["computed_as_of"] = stored_time(as_of)
     overall["last_active_day"] = result.streaks["last_active_day"].to_numpy()
     overall["predicted_completion_date"] = None
     peaks = peak_hours_by_learner(result.prepared)
     overall["peak_hours"] = [to_json(peaks[lid], indent=None, compact=True) for lid in overall["learner_id"]]
+    overall["events"] = [events.get(lid, 0) for lid in overall["learner_id"]]
+    listed: dict[str, list] = {lid: [[], [], [], []] for lid in overall["learner_id"]}
+    for m in records(result.modules, ["learner_id", "module_id", "readiness", "completion_rate", "attempts"]):
+        for column, value in zip(listed[m["learner_id"]], (m["module_id"], m["readiness"], m["completion_rate"],
+                                                           m["attempts"])):
+            column.append(value)
+    overall["modules"] = [to_json(listed[lid], indent=None, compact=True) for lid in overall["learner_id"]]
     rows = _columns(overall, LearnerProgress, dates=("last_active_day",), json_columns=("strengths", "weaknesses"),
                     without=("tz", "catalog_sha", "last_import"))
     return [r | {"tz": stamp.tz, "catalog_sha": stamp.catalog_sha, "last_import": stamp.last_import} for r in rows]

@@ -50,7 +50,7 @@ def analysed_rows(analysis, catalog: Catalog, as_of: dt.datetime, learner_id: st
     from progress_cli.store.derived import AchievementProgress, DailyActivity, LearnerProgress, ModuleProgress
     from progress_cli.store.derived import Session, SkillProgress
 
-    tables = derived_rows(analysis, catalog, as_of, Stamp(tz="", catalog_sha="", last_import=0))
+    tables = derived_rows(analysis, catalog, as_of, Stamp(tz="", catalog_sha="", last_import=0), {})
     mine = {table.name: [r for r in rows if r["learner_id"] == learner_id] for table, rows in tables.items()}
     progress = mine[LearnerProgress.__tablename__]
     return {

@@ -35,17 +35,27 @@ def learner_figures(conn: Connection, catalog: Catalog, tz: ZoneInfo, as_of: dt.
     completion per module, modules practised, events.
 
     Without `as_of`, from the last recompute (a streak whose last active day is before
-    yesterday reads 0); with it, computed from the events. Also the risk of DESIGN 5.7:
-    risk, at_risk, risk_module and the reasons.
+    yesterday reads 0; the events counted then); with it, computed from the events. Also the
+    risk of DESIGN 5.7: risk, at_risk, risk_module and the reasons.
     """
-    base = reads.learner_rows(conn)
-    progress, modules, risks = _stored(conn) if as_of is None else _computed(conn, catalog, tz, as_of)
+    if as_of is None:
+        progress, modules, risks = _stored(conn)
+        names = reads.all_learner_names(conn)
+        # the learners not recomputed since migration 11 (or never: the roster's without events) are counted now
+        uncounted = [lid for lid in names if progress.get(lid, {}).get("events") is None]
+        scanned = reads.learner_rows(conn, uncounted if len(uncounted) <= 500 else None) if uncounted else []
+        counted = {r["learner_id"]: r for r in scanned}
+        base = [counted.get(lid) or {"learner_id": lid, "name": name, "events": progress[lid]["events"], "last": None}
+                for lid, name in names.items()]
+    else:
+        base = reads.learner_rows(conn)
+        progress, modules, risks = _computed(conn, catalog, tz, as_of)
     today = (as_of or dt.datetime.now(dt.timezone.utc)).astimezone(tz).date()
     out = {}
     for r in base:
         lid = r["learner_id"]
         p = progress.get(lid, {})
-        m = modules.get(lid, [])
+        ids, levels, rates, attempts = modules.get(lid) or ([], [], [], [])
         risk = risks.get(lid, NO_RISK)
         last = p["last_activity"] if p else (None if as_of else r["last"])
         out[lid] = {
@@ -53,9 +63,9 @@ def learner_figures(conn: Connection, catalog: Catalog, tz: ZoneInfo, as_of: dt.
             "total_progress": p.get("total_progress"),
             "streak_days": _current_streak(p, today),
             "last_activity": iso_time(last),
-            "readiness": {row["module_id"]: row["readiness"] for row in m},
-            "modules": {row["module_id"]: row["completion_rate"] for row in m},
-            "modules_practised": {row["module_id"] for row in m if row["attempts"]},
+            "readiness": dict(zip(ids, levels)),
+            "modules": dict(zip(ids, rates)),
+            "modules_practised": {m for m, n in zip(ids, attempts) if n},
             "events": r["events"] or 0,
             "risk": risk["risk"],
             "at_risk": risk["at_risk"],
@@ -92,8 +102,9 @@ def _computed(conn, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime) -> tupl
     progress = {r["learner_id"]: r for r in records(
         overall, ["learner_id", "total_progress", "streak_days", "last_active_day", "last_activity"],
         dates=("last_active_day",))}
-    modules: dict[str, list] = {}
+    modules: dict[str, list] = {}  # learner_id -> [module ids, readiness levels, completion rates, attempts]
     for r in records(result.modules, ["learner_id", "module_id", "readiness", "completion_rate", "attempts"]):
-        modules.setdefault(r["learner_id"], []).append(r)
+        for column, value in zip(modules.setdefault(r["learner_id"], [[], [], [], []]), list(r.values())[1:]):
+            column.append(value)
     risks = {lid: learner_risk(m) for lid, m in module_risks(result, store_peers(conn, moment, tz)).items()}
     return progress, modules, risks

@@ -8,6 +8,7 @@ one transaction, so readers see either the old figures or the new ones.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
@@ -105,7 +106,7 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
     if not rows:
         return []
     result = analyze(events_frame(rows), catalog, tz.key, as_of)
-    tables = derived_rows(result, catalog, as_of, stamp)
+    tables = derived_rows(result, catalog, as_of, stamp, Counter(row[1] for row in rows))  # row[1]: learner_id
     for table, table_rows in tables.items():
         bulk_insert(conn, table, table_rows)
     write_samples(conn, result)

@@ -33,6 +33,9 @@ class LearnerProgress(SQLModel, table=True):
     catalog_sha: str | None = Field(default=None, max_length=64)  # SHA-256 of the catalog text it used
     last_import: int | None = None  # the newest import (imports.id) the recompute saw; 0 before any
     peak_hours: str | None = Field(default=None, sa_column=Column(Text))  # JSON: patterns.peak_hours
+    events: int | None = None  # the learner's live events when recomputed (`learners` lists it)
+    modules: str | None = Field(default=None, sa_column=Column(Text))  # JSON: [module_ids, readiness levels,
+    # completion rates, attempts], catalog order: `learners` and the leaderboard read one row per learner
 
 
 class ModuleProgress(SQLModel, table=True):
@@ -175,5 +178,6 @@ DERIVED_TABLES = [*FIRST_DERIVED_TABLES, Session.__table__, ForecastSample.__tab
 READS_COLUMNS = [
     ("learner_progress", "tz", "VARCHAR"), ("learner_progress", "catalog_sha", "VARCHAR(64)"),
     ("learner_progress", "last_import", "INTEGER"), ("learner_progress", "peak_hours", "TEXT"),
+    ("learner_progress", "events", "INTEGER"), ("learner_progress", "modules", "TEXT"),
     ("daily_activity", "practice_s", "FLOAT"),
 ]

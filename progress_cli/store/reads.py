@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 from sqlalchemy import Connection, column, exists, func, select, table
 
 EVENT_FRAME_COLUMNS = ("event_id", "learner_id", "session_id", "module_id", "task_id", "skill", "type",
@@ -32,7 +34,7 @@ CALIBRATION = table("forecast_calibration", *map(column, ("scope", "horizon", "c
 PROGRESS = table("learner_progress", *map(column, (
     "learner_id", "computed_as_of", "total_progress", "certificate_progress", "improvement_rate", "strengths",
     "weaknesses", "streak_days", "last_active_day", "total_time_s", "attempts", "last_activity", "tz", "catalog_sha",
-    "last_import", "peak_hours")))
+    "last_import", "peak_hours", "events", "modules")))
 MODULE_PROGRESS = table("module_progress", *map(column, (
     "learner_id", "module_id", "in_catalog", "tasks_total", "completed_tasks", "completion_rate", "average_score",
     "attempts", "session_count", "total_time_s", "last_activity", "efficiency", "readiness", "readiness_basis",
@@ -59,6 +61,11 @@ def learner_ids(conn: Connection) -> list[str]:
     return list(conn.execute(select(LEARNERS.c.learner_id).order_by(LEARNERS.c.learner_id)).scalars())
 
 
+def all_learner_names(conn: Connection) -> dict[str, str | None]:
+    """Every learner's name (None without one), by id."""
+    return dict(conn.execute(select(LEARNERS.c.learner_id, LEARNERS.c.name).order_by(LEARNERS.c.learner_id)).all())
+
+
 def learner_names(conn: Connection, learner_ids: list[str]) -> dict[str, str | None]:
     found = {}
     for start in range(0, len(learner_ids), _CHUNK):
@@ -68,18 +75,21 @@ def learner_names(conn: Connection, learner_ids: list[str]) -> dict[str, str | N
     return found
 
 
-def learner_rows(conn: Connection) -> list[dict[str, Any]]:
-    """Every learner with name, event count and last activity (UTC text), by id."""
+def learner_rows(conn: Connection, learner_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Every learner (or these) with name, event count and last activity (UTC text), by id:
+    a scan of their events (`listing_rows` has the counts of the last recompute)."""
     live = EVENTS.c.voided == False  # noqa: E712
-    stats = (
-        select(EVENTS.c.learner_id, func.count().label("events"), func.max(EVENTS.c.timestamp).label("last"))
-        .where(live).group_by(EVENTS.c.learner_id).subquery()
-    )
+    stats = select(EVENTS.c.learner_id, func.count().label("events"), func.max(EVENTS.c.timestamp).label("last"))
+    if learner_ids is not None:
+        stats = stats.where(EVENTS.c.learner_id.in_(learner_ids))
+    stats = stats.where(live).group_by(EVENTS.c.learner_id).subquery()
     query = (
         select(LEARNERS.c.learner_id, LEARNERS.c.name, stats.c.events, stats.c.last)
         .join(stats, stats.c.learner_id == LEARNERS.c.learner_id, isouter=True)
         .order_by(LEARNERS.c.learner_id)
     )
+    if learner_ids is not None:
+        query = query.where(LEARNERS.c.learner_id.in_(learner_ids))
     return [dict(r._mapping) for r in conn.execute(query)]
 
 
@@ -177,7 +187,7 @@ def stored_learner_risks(conn: Connection) -> dict[str, dict[str, Any]]:
     query = select(RISKS.c.learner_id, RISKS.c.module_id, RISKS.c.risk, RISKS.c.at_risk, RISKS.c.reasons) \
         .where(RISKS.c.top == True)  # noqa: E712
     return {r.learner_id: {"risk": r.risk, "at_risk": bool(r.at_risk), "module_id": r.module_id,
-                           "reasons": json.loads(r.reasons)} for r in conn.execute(query)}
+                           "reasons": orjson.loads(r.reasons)} for r in conn.execute(query)}
 
 
 # --------------------------------------------------------------------------- derived rows
@@ -219,16 +229,27 @@ def stored_rows(conn: Connection, learner_id: str) -> dict[str, list[dict[str, A
 
 
 def listing_rows(conn: Connection) -> tuple[dict[str, dict], dict[str, list[dict]]]:
-    """Every learner's progress figures and module rows (readiness, completion, attempts; catalog
-    order), as `learners` and the leaderboard list them: ({learner_id: row}, {learner_id: [rows]})."""
-    progress = {r.learner_id: dict(r._mapping) for r in conn.execute(select(
-        PROGRESS.c.learner_id, PROGRESS.c.total_progress, PROGRESS.c.streak_days, PROGRESS.c.last_active_day,
-        PROGRESS.c.last_activity))}
+    """Every recomputed learner's figures (total_progress, streak_days, last_active_day,
+    last_activity, events) and modules (catalog order), as `learners` and the leaderboard list
+    them: ({learner_id: row}, {learner_id: [module_ids, readiness levels, completion rates,
+    attempts]}). One row per learner (learner_progress.modules, migration 11), or the
+    module_progress rows of a store not recomputed since."""
+    progress, modules = {}, {}
+    for r in conn.execute(select(PROGRESS.c.learner_id, PROGRESS.c.total_progress, PROGRESS.c.streak_days,
+                                 PROGRESS.c.last_active_day, PROGRESS.c.last_activity, PROGRESS.c.events,
+                                 PROGRESS.c.modules)):
+        progress[r.learner_id] = {"total_progress": r.total_progress, "streak_days": r.streak_days,
+                                  "last_active_day": r.last_active_day, "last_activity": r.last_activity,
+                                  "events": r.events}
+        modules[r.learner_id] = r.modules
+    if all(m is not None for m in modules.values()):
+        return progress, {lid: orjson.loads(text) for lid, text in modules.items()}
     mp = MODULE_PROGRESS
     query = (select(mp.c.learner_id, mp.c.module_id, mp.c.readiness, mp.c.completion_rate, mp.c.attempts)
              .join(MODULES, MODULES.c.module_id == mp.c.module_id, isouter=True)
              .order_by(mp.c.learner_id, MODULES.c.position.is_(None), MODULES.c.position, mp.c.module_id))
-    modules: dict[str, list] = {}
-    for r in conn.execute(query):
-        modules.setdefault(r.learner_id, []).append(dict(r._mapping))
+    modules = {}
+    for learner_id, *values in conn.execute(query):
+        for column, value in zip(modules.setdefault(learner_id, [[], [], [], []]), values):
+            column.append(value)
     return progress, modules
