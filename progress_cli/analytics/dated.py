@@ -14,11 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, Mapping
 
-import numpy as np
-
-from progress_cli.analytics import _groups as g
-from progress_cli.analytics import rules
-
 _EPOCH = dt.date(1970, 1, 1)
 Day = Mapping  # a daily_activity row: "day" (ISO date), "practice_s", "practice_minutes", "active", "streak"
 
@@ -69,6 +64,8 @@ def week_minutes(days: Iterable[Day], today: int) -> float:
 def weekly_goal_weeks(days: list[Day], today: int, goal_minutes: float) -> int:
     """Consecutive complete ISO weeks, ending with the last complete one, whose practice met
     the weekly goal (DESIGN 6), counted over the weeks from the learner's first active week."""
+    from progress_cli.analytics import rules  # numpy on use: `learners` reads the streak alone
+
     numbers = [day_number(d["day"]) for d in days]
     if goal_minutes <= 0 or not numbers:
         return 0
@@ -89,6 +86,10 @@ def weekly_goal_weeks(days: list[Day], today: int, goal_minutes: float) -> int:
 
 def recent_practice_minutes(days: Iterable[Day], today: int, weeks: int) -> float:
     """Practice minutes over the last `weeks` weeks, today included (the risk's practice)."""
+    import numpy as np  # on use, as in weekly_goal_weeks
+
+    from progress_cli.analytics import _groups as g
+
     minutes = [d["practice_minutes"] for d in days if today - 7 * weeks < day_number(d["day"]) <= today]
     return float(g.segment_sums(np.array(minutes, dtype=float), np.array([0]))[0]) if minutes else 0.0
 

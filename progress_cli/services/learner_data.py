@@ -75,6 +75,9 @@ def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = 
             if calibrations is None:  # recalibrating for a past moment takes pandas: the full path
                 stored, calibrations = None, stored_calibrations(conn, moment, tz)
         modules = sorted({row[_MODULE] for row in rows})
+        if stored is not None:  # the risk weighs only the modules not completed: no peers for the others
+            unfinished = {m["module_id"] for m in stored["modules"] if (m["completion_rate"] or 0) < 100}
+            modules = [m for m in modules if m in unfinished]
         # without --as-of, the peers of the last recompute: no scan of every learner's events
         peers = read_peers(conn, moment, tz, stored=as_of is None, modules=modules) if with_peers else None
     engine.dispose()

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
+from progress_cli.analytics.dated import day_number, streak_on
 from progress_cli.catalog import Catalog
 from progress_cli.config import parse_as_of
 from progress_cli.services.risk import NO_RISK, store_peers
@@ -78,10 +79,7 @@ def learner_figures(conn: Connection, catalog: Catalog, tz: ZoneInfo, as_of: dt.
 def _current_streak(progress: dict, today: dt.date) -> int | None:
     if "streak_days" not in progress:
         return None  # never recomputed
-    last = progress.get("last_active_day")
-    if last is None or (today - dt.date.fromisoformat(last)).days > 1:
-        return 0
-    return progress["streak_days"]
+    return streak_on(progress.get("last_active_day"), progress["streak_days"], day_number(today))
 
 
 def _stored(conn) -> tuple[dict, dict, dict]:
