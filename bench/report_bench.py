@@ -80,15 +80,19 @@ def catalog_toml(n_modules: int = 12, n_skills: int = 40) -> str:
     return "\n".join(lines)
 
 
-def prepare_store(workdir: Path, n_events: int, fresh: bool) -> tuple[Path, str]:
+def prepare_store(workdir: Path, n_events: int, fresh: bool, n_learners: int | None = None,
+                  label: str = "report") -> tuple[Path, str]:
+    """The generated export and a store built from it, cached in `workdir` (gen_events' default
+    learners unless `n_learners`; `label` names the store file)."""
     from gen_events import GENERATOR_VERSION, generate
 
-    source = workdir / f"events-{n_events}-v{GENERATOR_VERSION}.jsonl"
+    learners = "" if n_learners is None else f"-{n_learners}"
+    source = workdir / f"events-{n_events}{learners}-v{GENERATOR_VERSION}.jsonl"
     if not source.exists():
         part = source.with_suffix(".jsonl.part")
-        generate(part, n_events)
+        generate(part, n_events, **({} if n_learners is None else {"n_learners": n_learners}))
         os.replace(part, source)
-    store = workdir / f"report-store-{n_events}-c{CATALOG_VERSION}.db"
+    store = workdir / f"{label}-store-{n_events}{learners}-c{CATALOG_VERSION}.db"
     done = store.with_suffix(".db.complete")
     if done.exists() and store.exists() and not fresh:
         return store, "cached"

@@ -251,7 +251,7 @@ def test_services_and_below_never_name_a_command_line_option():
     flag = re.compile(r"(^|[\s(`'\"])--[a-z]")
     command = re.compile(r"`progress [^`]*`")
     named = [f"{path.relative_to(PACKAGE)}:{line}: {text}"
-             for package in ("services", "analytics", "store", "certs", "reports", "ingest")
+             for package in ("services", "analytics", "store", "certs", "reports", "ingest", "mail")
              for path in (PACKAGE / package).rglob("*.py")
              for line, text in _raised_texts(path) if flag.search(command.sub("", text))]
     assert named == []

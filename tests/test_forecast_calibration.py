@@ -16,6 +16,7 @@ from progress_cli.config import parse_as_of
 from progress_cli.services.recompute import recompute_learners
 from progress_cli.services.status import learner_status
 from progress_cli.services.store_access import open_engine, stored_catalog
+from progress_cli.store.models import stored_time
 from tests import forecast_history as h
 from tests.conftest import write_jsonl
 
@@ -104,3 +105,39 @@ def test_under_30_past_completions_status_falls_back_and_says_so(cli, history, l
     else:
         assert ("interval not calibrated: 29 past completions of the whole catalog in the store (30 needed), "
                 "so it is a bootstrap of the recent pace") in text
+
+
+def _recompute(learners, moment: dt.datetime) -> None:
+    engine = open_engine(os.environ["PROGRESS_DB"])
+    recompute_learners(engine, learners, catalog=stored_catalog(engine), tz=ZoneInfo("UTC"), as_of=moment)
+    engine.dispose()
+
+
+def test_an_import_recompute_refreshes_the_calibration_only_when_it_could_change(cli, history, sql, tmp_path):
+    """The quantiles depend on the samples and the day alone: a recompute of some learners on
+    the day of the last refresh that leaves their samples as they were keeps the stored rows;
+    a new sample, or a new day, rewrites them."""
+    history(40)
+    first = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.timezone.utc)
+    _recompute(None, first)
+    stored = "select scope, horizon, completions, samples, quantiles, computed_as_of from forecast_calibration " \
+             "order by scope, horizon"
+    rows = sql(stored)
+    assert {r[5] for r in rows} == {stored_time(first)}
+
+    _recompute(["now"], first + dt.timedelta(hours=10))  # same day, `now` finished nothing
+    assert sql(stored) == rows
+
+    # `now` passes t4 on its 10th day: one more completion (d = 7, ratio 2.5) of m1 and of the catalog
+    passed = h.NOW_START + dt.timedelta(days=9)
+    cli("import", write_jsonl(tmp_path / "finish.jsonl", [{
+        "event_id": "now-finish", "learner_id": "now", "module_id": "m1", "task_id": "t4", "type": "attempt",
+        "timestamp": f"{passed.isoformat()}T09:00:00Z", "score": 90.0}]), "--no-recompute")
+    _recompute(["now"], first + dt.timedelta(hours=11))
+    assert [r[:4] for r in sql(stored)] == [("modules", "1-7", 41, 41), ("modules", "all", 41, 41),
+                                           ("overall", "1-7", 41, 41), ("overall", "all", 41, 41)]
+    assert {r[5] for r in sql(stored)} == {stored_time(first + dt.timedelta(hours=11))}
+
+    next_day = first + dt.timedelta(days=1)
+    _recompute(["h00"], next_day)  # nothing changed but the day: the replays known may have
+    assert {r[5] for r in sql(stored)} == {stored_time(next_day)}

@@ -1,6 +1,7 @@
 """The layers: every import of progress_cli runs one way.
 
-    cli -> render -> services -> (store, reports, analytics, ingest, certs) -> (catalog, config) -> errors
+    cli -> render -> services -> (store, reports, analytics, ingest, certs, mail) -> (catalog, config, addresses)
+        -> errors
 
 Each package (or top-level module) has a rank; a module may import a module of a lower rank.
 Within a rank, only the edges in WITHIN_TIER are allowed (and they form no cycle):
@@ -29,8 +30,8 @@ PACKAGE_DIR = Path(progress_cli.__file__).resolve().parent
 
 RANKS = {
     "errors": 0, "json_output": 0, ROOT: 0,  # ROOT: the package's own __init__ (the version)
-    "catalog": 1, "config": 1,
-    "store": 2, "reports": 2, "analytics": 2, "ingest": 2, "certs": 2,
+    "catalog": 1, "config": 1, "addresses": 1,  # addresses: what an e-mail address is (roster, xAPI, SMTP)
+    "store": 2, "reports": 2, "analytics": 2, "ingest": 2, "certs": 2, "mail": 2,  # mail: SMTP and messages
     "services": 3,
     "render": 4,
     "cli": 5,

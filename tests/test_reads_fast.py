@@ -252,10 +252,3 @@ def test_the_interactive_reads_import_no_pandas(cli, tmp_path, db):
                           "2026-11-01"], env=env, cwd=REPO, capture_output=True, text=True)
     assert " pandas\n" in run.stderr
 
-
-def test_the_light_schema_check_knows_every_migration():
-    """`open_store` skips importing the migrations when the store has applied these versions."""
-    from progress_cli.store.migrations import MIGRATIONS
-    from progress_cli.store.schema import SCHEMA_VERSIONS
-
-    assert SCHEMA_VERSIONS == {version for version, _, _ in MIGRATIONS}

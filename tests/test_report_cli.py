@@ -383,6 +383,16 @@ def test_one_learner_to_a_file_or_into_a_directory(cli, sample, tmp_path):
     assert (tmp_path / "zoe-2026-W47.md").exists()
 
 
+def test_an_out_with_a_trailing_slash_is_a_new_folder_not_a_file(cli, sample, tmp_path):
+    """`Path("new/")` drops the slash: the one report went to a file named `new`."""
+    cli("report", "--week", "--learner", "zoe", "--format", "md", "--out", f"{tmp_path / 'one'}/", *AS_OF)
+    assert (tmp_path / "one" / "zoe-2026-W47.md").is_file()
+    cli("report", "--week", "--team", "--format", "md", "--out", f"{tmp_path / 'team' / 'deep'}/", *AS_OF)
+    assert [p.name for p in (tmp_path / "team" / "deep").iterdir()] == ["team-2026-W47.md"]
+    cli("export", "zoe", "--format", "json", "--out", f"{tmp_path / 'export'}/")
+    assert [p.name for p in (tmp_path / "export").iterdir()] == ["zoe-export.json"]
+
+
 def test_json_for_every_learner_is_one_array(cli, sample):
     reports = json.loads(cli("report", "--week", "--format", "json", *AS_OF).stdout)
     assert [r["learner"]["id"] for r in reports] == LEARNERS

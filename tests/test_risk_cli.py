@@ -11,6 +11,8 @@ import pytest
 from progress_cli.services.learners import list_learners
 from progress_cli.services.recompute import recompute_learners
 from progress_cli.services.store_access import open_engine, stored_catalog
+from progress_cli.store import queries, read_snapshot
+from progress_cli.store.models import stored_time
 from tests.test_cli_progress import sample_store  # noqa: F401  (the sample store, both backends)
 
 pytestmark = pytest.mark.both_backends
@@ -45,6 +47,20 @@ def test_a_partial_recompute_reads_the_stored_peers(sample_store):
     before = _risks()
     _recompute(["bob", "mia"], "2026-11-27")
     assert _risks() == before
+
+
+@pytest.mark.parametrize("modules", [None, ["safety"], ["safety", "no-such-module"]])
+def test_the_stored_peers_count_what_the_events_say(sample_store, modules):
+    _recompute(None, "2026-11-27")
+    until = stored_time(dt.datetime.combine(dt.date(2026, 11, 27), dt.time.max, tzinfo=UTC))
+    engine = open_engine(os.environ["PROGRESS_DB"])
+    try:
+        with read_snapshot(engine) as conn:
+            stored, scanned = queries.stored_module_peers(conn, modules), queries.module_peers(conn, until=until)
+    finally:
+        engine.dispose()
+    assert stored == {m: v for m, v in scanned.items() if modules is None or m in modules}
+    assert stored["safety"]["tasks"] and stored["safety"]["learners"] > 1
 
 
 def test_learners_and_status_show_the_same_risk(cli, sample_store):

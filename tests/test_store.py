@@ -43,7 +43,7 @@ def test_reopening_applies_nothing_twice():
 def test_store_from_a_newer_version_is_refused():
     engine = open_store(_store())
     with engine.begin() as conn:
-        conn.execute(insert(models.SchemaMigration.__table__).values(version=999, name="future", applied_at="x"))
+        conn.execute(insert(models.SCHEMA_MIGRATIONS).values(version=999, name="future", applied_at="x"))
     with pytest.raises(StoreError, match="schema version 999, newer"):
         migrate(engine)
     engine.dispose()

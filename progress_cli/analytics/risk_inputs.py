@@ -8,7 +8,7 @@ from typing import Mapping
 import numpy as np
 
 from progress_cli.analytics import _groups as g
-from progress_cli.analytics import dated
+from progress_cli.analytics import dated, rules
 from progress_cli.analytics.analysis import Analysis
 from progress_cli.analytics.risk import PRACTICE_WEEKS, RECENT_SCORES, ModulePeers, RiskInputs, learner_inputs, module_risk
 from progress_cli.analytics.rows import by_learner, rows
@@ -23,6 +23,14 @@ def module_risks(analysis: Analysis, peers: Mapping[str, ModulePeers]) -> dict[s
     for x in risk_inputs(analysis, peers):
         out.setdefault(x.learner_id, []).append(module_risk(x))
     return out
+
+
+def unfinished_modules(analysis: Analysis) -> list[str]:
+    """The modules whose peers `risk_inputs` may weigh: those with tasks that some learner of
+    the analysis has not completed."""
+    m = analysis.modules
+    rates = m["completion_rate"].to_numpy(dtype=float)
+    return sorted({mid for mid, rate in zip(m["module_id"], rates) if not np.isnan(rate) and rules.rounded(rate) < 100})
 
 
 def risk_inputs(analysis: Analysis, peers: Mapping[str, ModulePeers]) -> list[RiskInputs]:

@@ -1,7 +1,7 @@
 """The `progress` command: global options, sub-commands, and the one place errors become exit codes.
 
 Command modules import services and render inside the command functions, on use: services
-load SQLAlchemy and SQLModel (~0.4 s), some pandas (~0.3 s), render Rich, plotext and fpdf2,
+load SQLAlchemy (~0.2 s), some pandas (~0.3 s), render Rich, plotext and fpdf2,
 and `progress --help` (~0.2 s) imports every command module.
 """
 
@@ -14,7 +14,8 @@ from typer.core import TyperGroup
 
 from progress_cli import __version__
 from progress_cli.cli import (
-    achievements, certs, chart, db, export, imports, insights, keys, learners, recompute, report, setup, status, watch,
+    achievements, certs, chart, db, export, imports, insights, keys, learners, mail, recompute, report, roster, setup,
+    status, watch,
 )
 from progress_cli.cli.options import Quiet, json_option
 from progress_cli.cli.usage import Command
@@ -91,8 +92,10 @@ for name, function in (("init", setup.init), ("import", imports.import_), ("reco
                        ("chart", chart.chart), ("export", export.export)):
     app.command(name, cls=Command)(function)
 app.command("report", cls=report.ReportCommand)(report.report)
+app.add_typer(roster.app, name="roster")
 app.add_typer(certs.app, name="cert")
 app.add_typer(keys.app, name="keys")
+app.add_typer(mail.app, name="mail")
 app.add_typer(db.app, name="db")
 
 

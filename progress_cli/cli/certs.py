@@ -1,4 +1,4 @@
-"""`progress cert check|issue|verify|publish|revoke|list`."""
+"""`progress cert check|issue|verify|publish|remind|revoke|list`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from progress_cli.cli.options import AsOf, JsonOut, LearnerArg, Quiet
+from progress_cli.cli.delivery import eml_folder, finish_delivery, mail_settings
+from progress_cli.cli.options import AsOf, EmailDryRun, JsonOut, LearnerArg, Quiet, email_option
 from progress_cli.cli.output import console, emit_json
 from progress_cli.cli.usage import Command, OneOf, command_class
 from progress_cli.errors import ExitCode, NothingToDo, UsageError
@@ -46,11 +47,15 @@ def issue(
     as_of: AsOf = None,
     json_out: JsonOut = False,
     quiet: Quiet = False,
+    email: Annotated[bool, email_option(
+        "Send each certificate issued to its learner (PDF and .jwt attached, the verification link in the body), "
+        "once; earlier failed sends are retried.")] = False,
 ) -> None:
     """Issue certificates (PDF + Open Badges 3.0 VC-JWT); idempotent, safe to run from cron.
 
     Prints one summary line. Exit 0 when the run did its job (also when nobody was eligible);
-    exit 4 when the LEARNER named is not eligible (the unmet requirements on stderr).
+    exit 4 when the LEARNER named is not eligible (the unmet requirements on stderr). With
+    --email, a second line sums up the messages; exit 1 when any failed.
     """
     # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.certificate_pdf import render_certificate_pdf
@@ -62,13 +67,15 @@ def issue(
     settings = ctx.obj
     quiet = quiet or settings.quiet
     json_out = json_out or settings.json
+    config = mail_settings(dry_run=False) if email else None  # checked before anything is issued
     with row_progress(all_eligible and not (quiet or json_out), "certificates") as on_start:
         outcome = issue_certificates(settings.db, learner_id=learner, out_dir=out, tz=settings.tz,
                                      render_pdf=render_certificate_pdf, as_of=as_of,
                                      renew_before_days=renew_before, on_start=on_start)
-    if json_out:
+    delivered = _email_certificates(settings.db, outcome.issued, out, config) if email else None
+    if json_out and delivered is None:
         emit_json(outcome.as_json() | {"summary": outcome.summary_line()})
-    elif not quiet:
+    elif not json_out and not quiet:
         if learner is not None:
             for entry in outcome.issued:
                 say(f"Issued {entry['code']} to {learner}, valid until {entry['valid_until'][:10]}: "
@@ -77,9 +84,19 @@ def issue(
                 say(f"{learner} already holds a valid certificate: {entry['code']}, "
                     f"valid until {entry['valid_until'][:10]}; nothing issued.")
         say(outcome.summary_line())
+    if delivered is not None:
+        finish_delivery(delivered, json_out=json_out, quiet=quiet,
+                        extra=outcome.as_json() | {"summary": outcome.summary_line()})
     if learner is not None and outcome.not_eligible:
         unmet = "; ".join(outcome.not_eligible[0]["unmet"])
         raise NothingToDo(f"{learner} is not eligible: {unmet}")
+
+
+def _email_certificates(db: str, issued: list[dict], out: Path, config):
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
+    from progress_cli.services.cert_mail import deliver_certificates
+
+    return deliver_certificates(db, issued, out_dir=out, config=config)
 
 
 @app.command("verify", cls=Command)
@@ -136,6 +153,40 @@ def publish(
     elif not quiet:
         say(f"published {result['certificates']} certificates ({result['revoked']} revoked, {result['expired']} expired) "
             f"to {result['out_dir']} at {result['published_at']}; serve it at {result['verify_url']}")
+
+
+@app.command("remind", cls=Command)
+def remind(
+    ctx: typer.Context,
+    within: Annotated[int, typer.Option("--within", metavar="DAYS", min=0,
+                                        help="Certificates expiring within DAYS (default 60).")] = 60,
+    email: Annotated[bool, email_option("Send each learner one reminder per certificate, saying how to renew.")] = False,
+    dry_run: EmailDryRun = False,
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Folder of a --dry-run's .eml files.")] = None,
+    as_of: AsOf = None,
+    json_out: JsonOut = False,
+) -> None:
+    """Valid certificates expiring within DAYS and whether their learner was reminded; with --email,
+    remind each learner once per certificate."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
+    from progress_cli.services.cert_mail import reminders
+
+    settings = ctx.obj
+    if (dry_run or out is not None) and not email:
+        raise UsageError("--dry-run and --out apply to --email")
+    eml_dir = eml_folder(dry_run, out)
+    config = mail_settings(dry_run=dry_run) if email else None
+    rows, delivered = reminders(settings.db, tz=settings.tz, within=within, as_of=as_of, email=email, config=config,
+                                dry_run_dir=eml_dir)
+    json_out = json_out or settings.json
+    if delivered is not None:
+        finish_delivery(delivered, json_out=json_out, quiet=settings.quiet, extra={"certificates": rows})
+    elif json_out:
+        emit_json(rows)
+    else:
+        from progress_cli.render.delivery import remind_table
+
+        console().print(remind_table(rows, within))
 
 
 @app.command("revoke", cls=Command)

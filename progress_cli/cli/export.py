@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from progress_cli.cli.options import ExportFormat, Font, LearnerArg, Paper, PaperSize, as_of_option
+from progress_cli.cli.options import ExportFormat, Font, LearnerArg, Paper, PaperSize, as_of_option, out_option
 from progress_cli.json_output import to_json
 from progress_cli.errors import UsageError
 
@@ -18,8 +18,7 @@ def export(
     fmt: Annotated[ExportFormat, typer.Option(
         "--format", help="json: one document of everything; csv: one file per table; pdf: a readable record.")] = ExportFormat.json,
     # what --out names depends on the format here: the help says how
-    out: Annotated[Optional[Path], typer.Option(
-        "--out", metavar="PATH",
+    out: Annotated[Optional[Path], out_option(
         help="File or directory (csv: a directory, or a zip when PATH ends in .zip). "
              "Default: json on stdout, csv in ./<learner>-export/, pdf in ./<learner>-export.pdf.")] = None,
     # only the PDF is computed as of a day; json and csv hold everything stored

@@ -43,10 +43,8 @@ def import_(
     """
     # on use, not at import: `--help` stays fast (see cli/__init__.py)
     from progress_cli.render.progress_bar import file_progress
-    from progress_cli.render.terminal import import_summary_table, print_unlocks
     from progress_cli.services.importing import import_files
     from progress_cli.services.store_access import open_engine, stored_catalog
-    from progress_cli.services.recompute import Recomputed, recompute_learners, unlock_json
 
     settings = ctx.obj
     quiet = quiet or settings.quiet
@@ -60,18 +58,27 @@ def import_(
                                    strict=strict, rejects=rejects, column_map=mapping, on_start=on_start)
     except UnknownFormat as exc:
         raise UnknownFormat(f"{exc}; use --format to say what it is") from None
-    recomputed = Recomputed()
+    learners, unlocked, unlocked_json = 0, [], []
     if not (dry_run or no_recompute) and summary.learners_touched:
+        # pandas (~0.3 s, ~60 MB) only when progress is recomputed: a `--no-recompute` bulk
+        # import, and the parsing workers it forks, stay small
+        from progress_cli.services.recompute import recompute_learners, unlock_json
+
         recomputed = recompute_learners(engine, sorted(summary.learners_touched), catalog=catalog, tz=settings.tz)
+        learners, unlocked = recomputed.learners, recomputed.unlocked
+        unlocked_json = [unlock_json(u) for u in unlocked]
     engine.dispose()
     if json_out or settings.json:
         emit_json({
             "files": [{k: getattr(f, k) for k in ("path", "format", "read", "inserted", "duplicates", "rejected",
                                                   "skipped", "rejects_path", "committed")} for f in summary.files],
-            "learners_recomputed": recomputed.learners,
-            "achievements_unlocked": [unlock_json(u) for u in recomputed.unlocked],
+            "learners_recomputed": learners,
+            "achievements_unlocked": unlocked_json,
         })
     elif not quiet:
+        # Rich's tables (~20 ms) only when there is a summary to print: not for cron's --quiet
+        from progress_cli.render.terminal import import_summary_table, print_unlocks
+
         out = console()
         out.print(import_summary_table(summary.files, dry_run=dry_run))
         for f in summary.files:
@@ -83,8 +90,8 @@ def import_(
                 out.print(f"  {Path(f.path).name}: nothing kept (--strict and rows were rejected)")
         if dry_run:
             out.print("Dry run: nothing was written.")
-        elif recomputed.learners:
-            print_unlocks(out, recomputed.unlocked)
-            out.print(f"Recomputed {recomputed.learners} learner(s).")
+        elif learners:
+            print_unlocks(out, unlocked)
+            out.print(f"Recomputed {learners} learner(s).")
     if any(f.rejected for f in summary.files):
         raise typer.Exit(ExitCode.REJECTED)

@@ -104,10 +104,29 @@ def json_option(help: str = JSON_HELP):
     return typer.Option("--json", help=help)
 
 
+def email_option(help: str):
+    """`--email` of report, cert issue and cert remind: each says what it sends."""
+    return typer.Option("--email", help=help)
+
+
+def out_option(help: str):
+    """`--out PATH` of a file or a folder: written with a trailing separator it names a folder,
+    even one that does not exist yet (see services.output_files.FolderPath)."""
+    return typer.Option("--out", metavar="PATH", help=help, parser=_output_path)
+
+
+def _output_path(text: str) -> Path:
+    from progress_cli.services.output_files import output_path  # small; loaded only when --out is given
+
+    return output_path(text)
+
+
 AsOf = Annotated[Optional[str], as_of_option()]
 JsonOut = Annotated[bool, json_option()]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars and no summaries; errors only.")]
 LearnerArg = Annotated[str, typer.Argument(metavar="LEARNER", help="Learner id (see `progress learners`).")]
+EmailDryRun = Annotated[bool, typer.Option(
+    "--dry-run", help="With --email: send nothing; write each message as a .eml file to --out DIR.")]
 Paper = Annotated[PaperSize, typer.Option("--paper", help="PDF page size.")]
 Font = Annotated[Optional[Path], typer.Option(
     "--font", metavar="TTF", help="PDF font file for names DejaVu Sans cannot draw (e.g. Noto Sans CJK).")]

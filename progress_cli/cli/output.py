@@ -20,3 +20,11 @@ def console(stderr: bool = False):
 def emit_json(data: Any) -> None:
     """`data` on stdout as the `--json` output of a command (indented; see `json_output`)."""
     typer.echo(to_json(data))
+
+
+def emit_rows(rows: list, *, as_json: bool, table) -> None:
+    """A listing as JSON, or as the Rich table `table(rows)` builds."""
+    if as_json:
+        emit_json(rows)
+    else:
+        console().print(table(rows))

@@ -7,9 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from progress_cli.cli.options import AsOf, Font, Paper, PaperSize, ReportFormat, json_option
+from progress_cli.cli.delivery import eml_folder, finish_delivery, mail_settings
+from progress_cli.cli.options import AsOf, EmailDryRun, Font, Paper, PaperSize, ReportFormat, email_option, json_option, out_option
 from progress_cli.cli.output import console, emit_json
-from progress_cli.cli.team_report import team_report
+from progress_cli.cli.team_report import email_team_report, team_report
 from progress_cli.cli.usage import Command, OneOf
 from progress_cli.errors import NothingToDo, ProgressError, UsageError
 from progress_cli.reports.periods import LAST, named_period  # stdlib only: `--help` stays fast
@@ -62,16 +63,20 @@ def report(
                          "html: one self-contained page (a file per learner for several).")
     ] = ReportFormat.terminal,
     # a file or a folder of one file per learner, unlike cert issue's folder: the help says which
-    out: Annotated[Optional[Path], typer.Option(
-        "--out", metavar="PATH",
-        help="A file (one learner, or a team) or a directory: one <learner>-<period>.<ext> file per learner.")] = None,
+    out: Annotated[Optional[Path], out_option(
+        help="A file (one learner, or a team) or a directory: one <learner>-<period>.<ext> file per learner; "
+             "with --email --dry-run, the folder of the .eml files.")] = None,
     template: Annotated[Optional[Path], typer.Option("--template", metavar="FILE",
                                                      help="Your own Jinja2 template (--format md).")] = None,
     paper: Paper = PaperSize.a4,
     font: Font = None,
     as_of: AsOf = None,
     # report has --format json too: the help says they are the same
-    json_out: Annotated[bool, json_option("Same as --format json.")] = False,
+    json_out: Annotated[bool, json_option("Same as --format json; with --email, the delivery's result.")] = False,
+    email: Annotated[bool, email_option(
+        "Send each learner with an e-mail address their report (HTML, plain text, the PDF attached), once; "
+        "with --team, the team report to each manager_email of the team.")] = False,
+    dry_run: EmailDryRun = False,
 ) -> None:
     """Weekly or monthly report of one learner or every learner, with charts; one file per learner under --out DIR.
 
@@ -88,17 +93,32 @@ def report(
     if sum((learner is not None, all_learners, team is not None)) > 1:
         raise UsageError("--learner ID, --all and --team [NAME] exclude each other: give one, not both")
     fmt_name = "json" if json_out or settings.json else fmt.value
-    _check_options(fmt_name, template, paper, font)
+    eml_dir = config = None
+    if email:  # the SMTP settings are checked before any work
+        _check_email_options(fmt, out, dry_run)
+        eml_dir, config = eml_folder(dry_run, out), mail_settings(dry_run=dry_run)
+    elif dry_run:
+        raise UsageError("--dry-run applies to --email")
+    else:
+        _check_options(fmt_name, template, paper, font)
     options = {"template": str(template) if template else None, "paper": paper.value,
                "font": str(font) if font else None}
+    json_email = json_out or settings.json
     if team is not None:
-        team_report(settings, kind=kind, value=value, as_of=as_of, team=None if team == EVERYONE else team,
-                    fmt=fmt_name, options=options, out=out)
+        team = None if team == EVERYONE else team
+        if email:
+            email_team_report(settings, kind=kind, value=value, as_of=as_of, team=team, options=options,
+                              config=config, eml_dir=eml_dir, json_out=json_email)
+        else:
+            team_report(settings, kind=kind, value=value, as_of=as_of, team=team, fmt=fmt_name, options=options,
+                        out=out)
         return
     run = plan_reports(settings.db, tz=settings.tz, kind=kind, value=value, as_of=as_of, learner_id=learner)
     if not run.learner_ids:
         raise NothingToDo("no learners in the store: import some events first")
-    if out is None and fmt_name != "pdf" and not (fmt_name == "html" and len(run) > 1):
+    if email:
+        _email(run, options, config=config, eml_dir=eml_dir, json_out=json_email, quiet=settings.quiet)
+    elif out is None and fmt_name != "pdf" and not (fmt_name == "html" and len(run) > 1):
         _to_stdout(run, fmt_name, options)
     else:
         _to_files(run, fmt_name, options, out, quiet=settings.quiet)
@@ -115,6 +135,26 @@ def _check_options(fmt: str, template: Path | None, paper: PaperSize, font: Path
         raise UsageError("--template applies to --format md")
     if (font is not None or paper != PaperSize.a4) and fmt != "pdf":
         raise UsageError("--paper and --font apply to --format pdf")
+
+
+def _check_email_options(fmt: ReportFormat, out: Path | None, dry_run: bool) -> None:
+    """--email sends HTML, text and PDF: no --format; --out only names a dry run's folder."""
+    if fmt != ReportFormat.terminal:
+        raise UsageError("--email sends the report as HTML and text with the PDF attached: leave out --format")
+    if out is not None and not dry_run:
+        raise UsageError("--out with --email names the folder of a --dry-run's .eml files")
+
+
+def _email(run, options: dict, *, config, eml_dir: Path | None, json_out: bool, quiet: bool) -> None:
+    """Deliver each learner's report once (DESIGN 10): one summary line, exit 1 when any failed."""
+    # on use, not at import: `--help` stays fast (see cli/__init__.py)
+    from progress_cli.render.report_email import ReportEmail
+    from progress_cli.services.mailing import deliver_reports
+    from progress_cli.services.output_files import report_name
+
+    outcome = deliver_reports(run, render=ReportEmail(file_name=report_name, **options), config=config,
+                              dry_run_dir=eml_dir)
+    finish_delivery(outcome, json_out=json_out, quiet=quiet)
 
 
 def _to_stdout(run, fmt: str, options: dict) -> None:

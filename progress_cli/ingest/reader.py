@@ -21,7 +21,7 @@ from progress_cli.catalog import XapiMapping
 from progress_cli.errors import InputFileError, UnknownFormat, UsageError
 from progress_cli.ingest import caliper, edx, sources
 from progress_cli.ingest.record import FIELDS, RowRejected, normalize
-from progress_cli.ingest.xapi import Skip, Void, is_statement_like, statement_to_row, unwrap
+from progress_cli.ingest.xapi import Skip, Void, actor_email, is_statement_like, statement_to_row, unwrap
 
 FORMATS = ("auto", "jsonl", "csv", "json", "xapi", "caliper", "edx")
 EXPORT_FORMAT = "progress-cli-export"  # the "format" of `progress export --format json`: re-imported as events
@@ -64,7 +64,7 @@ def _gunzipped_head(path: Path) -> bytes:
         raise InputFileError(f"{path}: not a readable gzip file ({exc})") from None
 
 
-def _is_gzip(path: Path) -> bool:
+def is_gzip(path: Path) -> bool:
     with path.open("rb") as fh:
         return fh.read(2) == _GZIP_MAGIC
 
@@ -178,7 +178,7 @@ class _GzipReader(gzip.GzipFile):
 
 def _open(path: Path, on_bytes: Callable[[int], None] | None = None):
     """The file as text; a gzipped file is decompressed as it is read (`on_bytes` counts its bytes on disk)."""
-    gzipped = _is_gzip(path)
+    gzipped = is_gzip(path)
     if on_bytes is None and not gzipped:
         return path.open("r", encoding="utf-8-sig", newline="")
     raw = io.FileIO(path, "r") if on_bytes is None else _CountingReader(io.FileIO(path, "r"), on_bytes)
@@ -228,19 +228,11 @@ def read_events(
                 return
             if fmt == "csv":
                 objects = sources.csv_rows(fh, csv_delimiter(path, head))
-            elif fmt == "jsonl" or _container(head) == "lines":
+            elif fmt == "jsonl" or is_json_lines(head):
                 objects = sources.json_lines(fh)
             else:
                 objects = sources.json_document(fh)
-            for line, obj in objects:
-                if isinstance(obj, RowRejected):
-                    yield line, None, obj
-                elif fmt == "xapi":
-                    yield from _statements(line, obj, tz, xapi)
-                elif type(obj) is dict and not column_map and "events" not in obj:
-                    yield line, obj, _normalize(obj, tz)  # the hot path of a plain event export
-                else:
-                    yield from _events(line, obj, tz, column_map or {})
+            yield from outcomes(objects, fmt, tz, xapi, column_map)
     except UnicodeDecodeError as exc:
         raise InputFileError(f"{path}: not UTF-8 text (bad byte {exc.object[exc.start:exc.start + 1]!r})") from None
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
@@ -257,7 +249,29 @@ def _platform_events(fh, head: str, fmt: str, tz: ZoneInfo, xapi: XapiMapping) -
     elif head.lstrip()[:1] in ("{", "[") and _container(head) == "document":
         yield from caliper.read(sources.json_document(fh, member="data"), tz, xapi)
     else:
-        yield from caliper.read(sources.json_lines(fh), tz, xapi)
+        yield from outcomes(sources.json_lines(fh), fmt, tz, xapi, None)
+
+
+def is_json_lines(head: str, path: Path | None = None) -> bool:
+    """Does a JSON file hold one value per line (rather than one document)?"""
+    return _container(head, path) == "lines"
+
+
+def outcomes(objects: Iterator[tuple[int, Any]], fmt: str, tz: ZoneInfo, xapi: XapiMapping,
+             column_map: Mapping[str, str] | None) -> Iterator[tuple[int, Any, Any]]:
+    """(line, raw, outcome) for each (line, raw object) a source read, in format `fmt`."""
+    if fmt == "caliper":
+        yield from caliper.read(objects, tz, xapi)
+        return
+    for line, obj in objects:
+        if isinstance(obj, RowRejected):
+            yield line, None, obj
+        elif fmt == "xapi":
+            yield from _statements(line, obj, tz, xapi)
+        elif type(obj) is dict and not column_map and "events" not in obj:
+            yield line, obj, _normalize(obj, tz)  # the hot path of a plain event export
+        else:
+            yield from _events(line, obj, tz, column_map or {})
 
 
 def _events(line: int, obj: Any, tz: ZoneInfo, column_map: Mapping[str, str]) -> Iterator[tuple[int, Any, Any]]:
@@ -334,6 +348,7 @@ def _statements(line: int, obj: Any, tz: ZoneInfo, xapi: XapiMapping) -> Iterato
     record = _normalize(row, tz)
     if isinstance(record, dict):
         record["voided"] = voided
+        record["learner_email"] = actor_email(statement)  # not an event field: for the learner row
     yield line, obj, record
 
 

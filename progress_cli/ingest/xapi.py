@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from progress_cli.addresses import is_address
 from progress_cli.catalog import XapiMapping
 from progress_cli.ingest.record import RowRejected
 
@@ -124,6 +125,17 @@ def _actor(actor: Any) -> tuple[str, str | None]:
         if isinstance(value, str) and value:
             return value.removeprefix("mailto:"), name
     raise RowRejected("actor has no account, mbox or openid to identify the learner")
+
+
+def actor_email(statement: Any) -> str | None:
+    """The address of the statement's actor when it is identified by `mbox` (DESIGN 10: it fills
+    a learner's email when the roster has none); None otherwise."""
+    actor = statement.get("actor") if isinstance(statement, dict) else None
+    mbox = actor.get("mbox") if isinstance(actor, dict) else None
+    if not isinstance(mbox, str) or not mbox.lower().startswith("mailto:"):
+        return None
+    address = mbox[len("mailto:"):].strip()
+    return address if is_address(address) else None
 
 
 def _context_activity(context: dict) -> str | None:

@@ -7,8 +7,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 Advance = Callable[[int], None]
 
@@ -17,10 +15,19 @@ Advance = Callable[[int], None]
 def progress_bars(enabled: bool, *, in_bytes: bool = False) -> Iterator[Callable[[str, int], Advance] | None]:
     """Yields `start(label, total)` -> `advance(n)`, a bar per call (counts, or sizes with
     `in_bytes`); None when disabled or when stderr is not a terminal."""
-    console = Console(stderr=True)
-    if not enabled or not console.is_terminal:
+    if not enabled:
         yield None
         return
+    # on use: Rich's console and progress take 30-60 ms to import, which a run without a bar
+    # (cron, --quiet, --json) does not need
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+
     done = DownloadColumn() if in_bytes else MofNCompleteColumn()
     with Progress(TextColumn("{task.description}"), BarColumn(), done, TimeRemainingColumn(),
                   console=console, transient=True) as progress:

@@ -3,6 +3,7 @@ pages as the team needs, its header repeated), certification pipeline, modules, 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from progress_cli.render import team_text as text
@@ -20,6 +21,8 @@ def render_team_pdf(report: dict[str, Any], *, paper: str = "a4", font: str | No
     fonts = choose_fonts(all_text(report), font)
     pdf = Document(paper=paper, fonts=fonts, footer=f"{text.title(report)} · {text.team_name(report)}",
                    title=f"{text.title(report)}: {text.team_name(report)}")
+    # dated by the report's moment, not the clock, as learner reports: a mailed copy equals the file
+    pdf.set_creation_date(dt.datetime.fromisoformat(report["as_of"]))
     s = text.SECTIONS
     pdf.add_page()
     pdf.title_block(text.title(report), text.team_name(report), f"{text.subtitle(report)} · as of {as_of_text(report)}")

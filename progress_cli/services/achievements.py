@@ -6,14 +6,17 @@ import datetime as dt
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from progress_cli.catalog import Achievement, Catalog
 from progress_cli.config import parse_as_of
 from progress_cli.errors import UsageError
 from progress_cli.services.learner_data import LearnerData, learner_rows, load_learner
 from progress_cli.services.learners import learner_figures
 from progress_cli.services.store_access import open_engine, read_catalog
-from progress_cli.store import read_snapshot, reads
-from progress_cli.store.times import iso_time, stored_time
+from progress_cli.store import queries, read_snapshot
+from progress_cli.store.achievements import stored_unlocks
+from progress_cli.store.models import iso_time, stored_time
 
 UPCOMING = 3
 PERIODS = ("week", "month", "all")
@@ -126,10 +129,10 @@ def leaderboard(db: str, *, tz: ZoneInfo, by: str = "points", period: str = "all
         with read_snapshot(engine) as conn:  # figures and unlocks of one moment
             catalog = read_catalog(conn)
             if module is not None and catalog.module(module) is None:
-                if module not in set(reads.module_ids(conn)):
+                if module not in set(conn.execute(select(queries.MODULES.c.module_id)).scalars()):
                     raise UsageError(f"no module {module!r} in the catalog or the events")
             figures = learner_figures(conn, catalog, tz, as_of and moment)
-            unlocks = reads.stored_unlocks(conn)
+            unlocks = stored_unlocks(conn)
     finally:
         engine.dispose()
     if by == "points":

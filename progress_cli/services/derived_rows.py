@@ -15,9 +15,9 @@ from progress_cli.catalog import Catalog
 from progress_cli.json_output import to_json
 from progress_cli.services.frames import records
 from progress_cli.store.derived import (
-    AchievementProgress, DailyActivity, LearnerProgress, ModuleProgress, Session, SkillProgress,
+    ACHIEVEMENT_PROGRESS, DAILY_ACTIVITY, LEARNER_PROGRESS, MODULE_PROGRESS, SESSIONS, SKILL_PROGRESS,
 )
-from progress_cli.store.times import stored_time
+from progress_cli.store.models import stored_time
 
 Rows = list[dict[str, Any]]
 
@@ -36,12 +36,12 @@ def derived_rows(result, catalog: Catalog, as_of: dt.datetime, stamp: Stamp,
     """{table: rows} of every learner of the analysis `result` (analytics.analyze); `events`:
     each learner's live events, whatever their time."""
     return {
-        LearnerProgress.__table__: progress_rows(result, as_of, stamp, events),
-        ModuleProgress.__table__: _columns(result.modules, ModuleProgress),
-        SkillProgress.__table__: skill_rows(result),
-        DailyActivity.__table__: _columns(result.daily, DailyActivity, dates=("day",)),
-        Session.__table__: _columns(result.sessions.rename(columns={"start": "started_at", "end": "ended_at"}), Session),
-        AchievementProgress.__table__: achievement_rows(result, catalog),
+        LEARNER_PROGRESS: progress_rows(result, as_of, stamp, events),
+        MODULE_PROGRESS: _columns(result.modules, MODULE_PROGRESS),
+        SKILL_PROGRESS: skill_rows(result),
+        DAILY_ACTIVITY: _columns(result.daily, DAILY_ACTIVITY, dates=("day",)),
+        SESSIONS: _columns(result.sessions.rename(columns={"start": "started_at", "end": "ended_at"}), SESSIONS),
+        ACHIEVEMENT_PROGRESS: achievement_rows(result, catalog),
     }
 
 
@@ -59,7 +59,7 @@ def progress_rows(result, as_of: dt.datetime, stamp: Stamp, events: Mapping[str,
                                                            m["attempts"])):
             column.append(value)
     overall["modules"] = [to_json(listed[lid], indent=None, compact=True) for lid in overall["learner_id"]]
-    rows = _columns(overall, LearnerProgress, dates=("last_active_day",), json_columns=("strengths", "weaknesses"),
+    rows = _columns(overall, LEARNER_PROGRESS, dates=("last_active_day",), json_columns=("strengths", "weaknesses"),
                     without=("tz", "catalog_sha", "last_import"))
     return [r | {"tz": stamp.tz, "catalog_sha": stamp.catalog_sha, "last_import": stamp.last_import} for r in rows]
 
@@ -69,7 +69,7 @@ def skill_rows(result) -> Rows:
     skills["next_milestone"] = [
         None if m is None else to_json(m, indent=None, ascii_only=True)
         for m in map(next_milestone, skills["next_level"], skills["next_threshold"], skills["attempts_needed"])]
-    return _columns(skills, SkillProgress)
+    return _columns(skills, SKILL_PROGRESS)
 
 
 def achievement_rows(result, catalog: Catalog) -> Rows:
@@ -79,6 +79,6 @@ def achievement_rows(result, catalog: Catalog) -> Rows:
             for s in achievement_states(result.prepared, catalog.achievements)]
 
 
-def _columns(frame, model, *, dates=(), json_columns=(), without=()) -> Rows:
-    return records(frame, [c.key for c in model.__table__.columns if c.key not in without],
+def _columns(frame, table, *, dates=(), json_columns=(), without=()) -> Rows:
+    return records(frame, [c.key for c in table.columns if c.key not in without],
                    dates=dates, json_columns=json_columns)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from progress_cli.analytics.rows import column
-from progress_cli.store.times import STORED_TIME
+from progress_cli.store.models import STORED_TIME
 from progress_cli.json_output import to_json
 from progress_cli.store.queries import EVENT_FRAME_COLUMNS
 

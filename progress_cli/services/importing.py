@@ -19,16 +19,15 @@ from sqlalchemy import Engine
 from progress_cli import __version__
 from progress_cli.catalog import Catalog
 from progress_cli.errors import UsageError
-from progress_cli.ingest.reader import (FORMATS, check_column_map, check_file, detect_format, file_sha256,
-                                        read_events)
+from progress_cli.ingest.reader import FORMATS, check_column_map, check_file, detect_format, file_sha256
 from progress_cli.ingest.record import RowRejected, parse_timestamp
 from progress_cli.ingest.xapi import Skip, Void
 from progress_cli.json_output import JsonOutputError, to_json
 from progress_cli.store import activity, queries, write_transaction
 from progress_cli.services.batch_writer import BatchWriter
+from progress_cli.services.parsing import default_workers, parsed_blocks
 from progress_cli.store.writes import apply_voids, mark_voided, write_voids
 
-BATCH_SIZE = 5000
 ProgressCallback = Callable[[int], None]
 
 
@@ -126,8 +125,13 @@ def import_files(
     rejects: Path | None = None,
     column_map: Mapping[str, str] | None = None,
     on_start: Callable[[Path, int], ProgressCallback] | None = None,
+    workers: int | None = None,
 ) -> ImportSummary:
-    """Import each file in its own transaction; `on_start(path, size)` returns a byte callback."""
+    """Import each file in its own transaction; `on_start(path, size)` returns a byte callback.
+
+    A large line-oriented file is parsed by `workers` processes (default: one per CPU).
+    """
+    workers = default_workers() if workers is None else workers
     if fmt not in FORMATS:
         raise UsageError(f"no import format {fmt!r}: formats are {', '.join(FORMATS)}")
     check_column_map(column_map or {})
@@ -140,7 +144,8 @@ def import_files(
             log = shared_log or RejectsLog(path.with_name(path.name + ".rejects.jsonl"), enabled=not dry_run)
             advance = on_start(path, path.stat().st_size) if on_start else None
             result, touched = _import_file(engine, path, catalog=catalog, tz=tz, fmt=fmt, dry_run=dry_run,
-                                           strict=strict, log=log, column_map=column_map, advance=advance)
+                                           strict=strict, log=log, column_map=column_map, advance=advance,
+                                           workers=workers)
             if log is not shared_log:
                 log.close()
                 if not (dry_run or result.rejected):
@@ -154,7 +159,7 @@ def import_files(
     return summary
 
 
-def _import_file(engine, path, *, catalog, tz, fmt, dry_run, strict, log, column_map, advance):
+def _import_file(engine, path, *, catalog, tz, fmt, dry_run, strict, log, column_map, advance, workers):
     fmt = detect_format(path, check_file(path)) if fmt == "auto" else fmt
     result = FileSummary(path=str(path), format=fmt)
     touched: set[str] = set()
@@ -173,30 +178,22 @@ def _import_file(engine, path, *, catalog, tz, fmt, dry_run, strict, log, column
                 result.committed = True
                 return result, set()
             writer = BatchWriter(conn)
-            batch: list[dict] = []
-            sources: list[tuple[int, Any]] = []
             voids: list[dict] = []
             flagged: list[str] = []
             try:
-                for line, raw, outcome in read_events(path, fmt, tz, catalog.xapi, column_map, advance):
-                    result.read += 1
-                    if isinstance(outcome, dict):
-                        outcome["import_id"] = import_id
-                        if outcome["voided"]:
-                            flagged.append(outcome["event_id"])
-                        batch.append(outcome)
-                        sources.append((line, raw))
-                        if len(batch) >= BATCH_SIZE:
-                            writer.submit(batch, sources)
-                            batch, sources = [], []
-                    elif isinstance(outcome, Void):
-                        _add_void(result, log, path, line, raw, outcome, voids, tz, import_id)
-                    elif isinstance(outcome, Skip):
-                        result.skipped += 1
-                        result.reasons[f"skipped: {outcome.reason}"] += 1
-                    else:
-                        _reject(result, log, path, line, raw, str(outcome))
-                writer.submit(batch, sources)
+                for parsed, sources in parsed_blocks(path, fmt, tz, catalog.xapi, column_map, import_id=import_id,
+                                                     on_bytes=advance, workers=workers):
+                    result.read += parsed.read
+                    flagged += [row["event_id"] for row in parsed.rows if row["voided"]]
+                    writer.submit(parsed.rows, sources)
+                    for line, raw, outcome in parsed.others:
+                        if isinstance(outcome, Void):
+                            _add_void(result, log, path, line, raw, outcome, voids, tz, import_id)
+                        elif isinstance(outcome, Skip):
+                            result.skipped += 1
+                            result.reasons[f"skipped: {outcome.reason}"] += 1
+                        else:
+                            _reject(result, log, path, line, raw, str(outcome))
             except BaseException:
                 writer.abort()
                 raise

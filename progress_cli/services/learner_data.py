@@ -14,9 +14,10 @@ from progress_cli.services.calibration import current_calibrations, stored_calib
 from progress_cli.services.learner_rows import Rows, analysed_rows, current_stored_rows
 from progress_cli.services.risk import read_peers
 from progress_cli.services.store_access import open_engine, read_catalog, require_learners
-from progress_cli.store import read_snapshot, reads
+from progress_cli.store import queries, read_snapshot
+from progress_cli.store.achievements import stored_unlocks
 
-_MODULE = reads.EVENT_FRAME_COLUMNS.index("module_id")
+_MODULE = queries.EVENT_FRAME_COLUMNS.index("module_id")
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class LearnerData:
     learner_id: str
     name: str | None
     catalog: Catalog
-    rows: list[tuple]  # the learner's live events (store.reads.EVENT_FRAME_COLUMNS)
+    rows: list[tuple]  # the learner's live events (store.queries.EVENT_FRAME_COLUMNS)
     unlocks: list[dict[str, Any]]  # stored achievements_earned rows
     as_of: dt.datetime
     tz: ZoneInfo
@@ -65,9 +66,9 @@ def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = 
     require_learners(engine, [learner_id])
     with read_snapshot(engine) as conn:  # catalog, events and unlocks of one moment
         catalog = read_catalog(conn)
-        rows = reads.live_events(conn, learner_ids=[learner_id])
-        name = reads.learner_names(conn, [learner_id]).get(learner_id)
-        unlocks = reads.stored_unlocks(conn, [learner_id])
+        rows = queries.live_events(conn, learner_ids=[learner_id])
+        name = queries.learner_names(conn, [learner_id]).get(learner_id)
+        unlocks = stored_unlocks(conn, [learner_id])
         stored = current_stored_rows(conn, learner_id, catalog, tz, moment, rows) if from_store else None
         calibrations = None
         if with_calibrations:

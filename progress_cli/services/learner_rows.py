@@ -18,18 +18,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from progress_cli.catalog import Catalog
-from progress_cli.store import reads
-from progress_cli.store.reads import changed_since, parsed_progress, parsed_skill, parsed_state, stored_progress
-from progress_cli.store.times import stored_time
+from progress_cli.store import derived_reads, queries
+from progress_cli.store.derived_reads import changed_since, parsed_progress, parsed_skill, parsed_state, stored_progress
+from progress_cli.store.models import stored_time
 
-_TS = reads.EVENT_FRAME_COLUMNS.index("timestamp")
+_TS = queries.EVENT_FRAME_COLUMNS.index("timestamp")
 Rows = dict[str, Any]  # {"progress", "modules", "skills", "days", "sessions", "achievements"}
 
 
 def current_stored_rows(conn: Connection, learner_id: str, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime,
                         events: list[tuple]) -> Rows | None:
     """The learner's stored rows if they answer for `moment` (see the module), else None.
-    `events`: the learner's live events (store.reads.EVENT_FRAME_COLUMNS)."""
+    `events`: the learner's live events (store.queries.EVENT_FRAME_COLUMNS)."""
     progress = stored_progress(conn, learner_id)
     if progress is None or progress["tz"] != tz.key or progress["catalog_sha"] != catalog.fingerprint():
         return None
@@ -38,7 +38,7 @@ def current_stored_rows(conn: Connection, learner_id: str, catalog: Catalog, tz:
         return None
     if changed_since(conn, learner_id, progress["last_import"]):
         return None
-    rows = {"progress": progress, **reads.stored_rows(conn, learner_id)}
+    rows = {"progress": progress, **derived_reads.stored_rows(conn, learner_id)}
     if _goal_week_completed(catalog, rows, computed, moment, tz):
         return None
     return rows
@@ -47,19 +47,17 @@ def current_stored_rows(conn: Connection, learner_id: str, catalog: Catalog, tz:
 def analysed_rows(analysis, catalog: Catalog, as_of: dt.datetime, learner_id: str) -> Rows:
     """The same rows from a full analysis of the learner's events (pandas)."""
     from progress_cli.services.derived_rows import Stamp, derived_rows  # pandas: the full path
-    from progress_cli.store.derived import AchievementProgress, DailyActivity, LearnerProgress, ModuleProgress
-    from progress_cli.store.derived import Session, SkillProgress
 
     tables = derived_rows(analysis, catalog, as_of, Stamp(tz="", catalog_sha="", last_import=0), {})
     mine = {table.name: [r for r in rows if r["learner_id"] == learner_id] for table, rows in tables.items()}
-    progress = mine[LearnerProgress.__tablename__]
+    progress = mine["learner_progress"]
     return {
         "progress": parsed_progress(progress[0]) if progress else None,
-        "modules": mine[ModuleProgress.__tablename__],
-        "skills": [parsed_skill(s) for s in mine[SkillProgress.__tablename__]],
-        "days": mine[DailyActivity.__tablename__],
-        "sessions": mine[Session.__tablename__],
-        "achievements": [parsed_state(a) for a in mine[AchievementProgress.__tablename__]],
+        "modules": mine["module_progress"],
+        "skills": [parsed_skill(s) for s in mine["skill_progress"]],
+        "days": mine["daily_activity"],
+        "sessions": mine["sessions"],
+        "achievements": [parsed_state(a) for a in mine["achievement_progress"]],
     }
 
 

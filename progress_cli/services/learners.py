@@ -11,10 +11,10 @@ from sqlalchemy import Connection
 from progress_cli.analytics.dated import day_number, streak_on
 from progress_cli.catalog import Catalog
 from progress_cli.config import parse_as_of
-from progress_cli.services.risk import NO_RISK, store_peers
+from progress_cli.services.risk import NO_RISK, store_peers, stored_learner_risks
 from progress_cli.services.store_access import open_engine, read_catalog
-from progress_cli.store import read_snapshot, reads
-from progress_cli.store.times import iso_time
+from progress_cli.store import derived_reads, queries, read_snapshot
+from progress_cli.store.models import iso_time
 
 
 def list_learners(db: str, *, tz: ZoneInfo, as_of: str | None = None) -> list[dict[str, Any]]:
@@ -41,15 +41,15 @@ def learner_figures(conn: Connection, catalog: Catalog, tz: ZoneInfo, as_of: dt.
     """
     if as_of is None:
         progress, modules, risks = _stored(conn)
-        names = reads.all_learner_names(conn)
+        names = queries.all_learner_names(conn)
         # the learners not recomputed since migration 11 (or never: the roster's without events) are counted now
         uncounted = [lid for lid in names if progress.get(lid, {}).get("events") is None]
-        scanned = reads.learner_rows(conn, uncounted if len(uncounted) <= 500 else None) if uncounted else []
+        scanned = queries.learner_rows(conn, uncounted if len(uncounted) <= 500 else None) if uncounted else []
         counted = {r["learner_id"]: r for r in scanned}
         base = [counted.get(lid) or {"learner_id": lid, "name": name, "events": progress[lid]["events"], "last": None}
                 for lid, name in names.items()]
     else:
-        base = reads.learner_rows(conn)
+        base = queries.learner_rows(conn)
         progress, modules, risks = _computed(conn, catalog, tz, as_of)
     today = (as_of or dt.datetime.now(dt.timezone.utc)).astimezone(tz).date()
     out = {}
@@ -83,8 +83,8 @@ def _current_streak(progress: dict, today: dt.date) -> int | None:
 
 
 def _stored(conn) -> tuple[dict, dict, dict]:
-    progress, modules = reads.listing_rows(conn)
-    return progress, modules, reads.stored_learner_risks(conn)
+    progress, modules = derived_reads.listing_rows(conn)
+    return progress, modules, stored_learner_risks(conn)
 
 
 def _computed(conn, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime) -> tuple[dict, dict, dict]:
@@ -94,7 +94,7 @@ def _computed(conn, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime) -> tupl
     from progress_cli.analytics.risk_inputs import module_risks
     from progress_cli.services.frames import events_frame, records
 
-    result = analyze(events_frame(reads.live_events(conn)), catalog, tz.key, moment)
+    result = analyze(events_frame(queries.live_events(conn)), catalog, tz.key, moment)
     overall = result.overall.copy()
     overall["last_active_day"] = result.streaks["last_active_day"].to_numpy()
     progress = {r["learner_id"]: r for r in records(

@@ -31,6 +31,11 @@ def report_name(learner_id: str, period_label: str, ext: str) -> str:
     return f"{safe_id(learner_id)}-{period_label}.{ext}"
 
 
+def team_report_name(team: str | None, period_label: str, ext: str) -> str:
+    """`team-<team>-<period>.<ext>`, or `team-<period>.<ext>` for every learner as one team."""
+    return report_name(f"team-{team}" if team else "team", period_label, ext)
+
+
 def certificate_paths(out_dir: Path, learner_id: str, code: str) -> tuple[Path, Path]:
     """(PDF, credential) paths `<learner>-<code>.pdf` and `.jwt`; the code keeps them apart,
     so the learner id only needs to be made safe for a file name."""
@@ -38,10 +43,20 @@ def certificate_paths(out_dir: Path, learner_id: str, code: str) -> tuple[Path, 
     return out_dir / f"{stem}.pdf", out_dir / f"{stem}.jwt"
 
 
+class FolderPath(type(Path())):
+    """A path given with a trailing separator (`--out reports/`): a folder, even one that does
+    not exist yet. `Path("reports/")` would drop the separator, and the report be written to a
+    file named `reports`."""
+
+
+def output_path(text: str) -> Path:
+    """`--out` as typed: a FolderPath when it ends with a separator."""
+    return FolderPath(text) if text.endswith(("/", os.sep)) else Path(text)
+
+
 def is_directory_target(out: Path) -> bool:
-    """`--out` names a directory when it is one, or is written with a trailing separator."""
-    text = str(out)
-    return out.is_dir() or text.endswith(("/", os.sep))
+    """`--out` names a directory when it is one, or was given with a trailing separator."""
+    return out.is_dir() or isinstance(out, FolderPath)
 
 
 def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o666) -> None:

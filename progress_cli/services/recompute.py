@@ -16,15 +16,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine, delete, select
 
 from progress_cli.analytics import analyze
-from progress_cli.analytics.risk_inputs import module_risks
+from progress_cli.analytics.risk_inputs import module_risks, unfinished_modules
 from progress_cli.catalog import Catalog
-from progress_cli.services.calibration import refresh_calibration, write_samples
+from progress_cli.services.calibration import calibrated_today, learner_samples, refresh_calibration, write_samples
 from progress_cli.services.derived_rows import Stamp, derived_rows
 from progress_cli.services.frames import events_frame
 from progress_cli.services.risk import peer_rows, store_peers, stored_peers, stored_rows
 from progress_cli.store import activity, queries, write_transaction
 from progress_cli.store.achievements import EARNED
-from progress_cli.store.derived import DERIVED_TABLES, AchievementProgress, ModuleProgress, ModuleRisk, PeerTask
+from progress_cli.store.derived import ACHIEVEMENT_PROGRESS, DERIVED_TABLES, MODULE_PROGRESS, MODULE_RISK, PEER_TASKS
 from progress_cli.store.writes import bulk_insert, bulk_insert_ignore
 from progress_cli.store.models import iso_time, stored_time
 
@@ -55,6 +55,7 @@ def recompute_learners(
         # A full rebuild weighs everyone against the events; an import's recompute of a few
         # learners reads the peers the last recomputes stored, once its own rows are in.
         peers = store_peers(conn, as_of, tz) if everyone and ids else None
+        samples_before = None if everyone else learner_samples(conn, ids)
         stamp = Stamp(tz=tz.key, catalog_sha=catalog.fingerprint(), last_import=queries.last_import_id(conn))
         for start in range(0, len(ids), BATCH_LEARNERS):
             chunk = ids[start:start + BATCH_LEARNERS]
@@ -67,7 +68,9 @@ def recompute_learners(
             done.unlocked += unlocked
             if on_batch:
                 on_batch(len(chunk))
-        refresh_calibration(conn, as_of, tz)  # over every learner's samples: the others' did not change
+        # over every learner's samples (the others' did not change), unless it would write the same rows
+        if everyone or learner_samples(conn, ids) != samples_before or not calibrated_today(conn, as_of, tz):
+            refresh_calibration(conn, as_of, tz)
         activity.record(conn, "recompute", None, learners=len(ids))
     done.learners = len(ids)
     done.unlocked.sort(key=lambda u: (u["earned_at"], u["learner_id"], u["achievement_id"]))
@@ -85,7 +88,7 @@ def _delete_learners(conn: Connection, learner_ids: list[str], span: tuple[str, 
 
 
 def _readiness(conn: Connection, learner_ids: list[str], span) -> dict[tuple[str, str], str]:
-    table = ModuleProgress.__table__
+    table = MODULE_PROGRESS
     query = select(table.c.learner_id, table.c.module_id, table.c.readiness).where(_which(table, learner_ids, span))
     return {(r.learner_id, r.module_id): r.readiness for r in conn.execute(query)}
 
@@ -110,11 +113,11 @@ def _write_batch(conn: Connection, rows: list[tuple], *, catalog: Catalog, tz: Z
     for table, table_rows in tables.items():
         bulk_insert(conn, table, table_rows)
     write_samples(conn, result)
-    bulk_insert(conn, PeerTask.__table__, peer_rows(result))
+    bulk_insert(conn, PEER_TASKS, peer_rows(result))
     if peers is None:
-        peers = stored_peers(conn, tz, sorted(set(result.prepared.events["module_id"])))
-    bulk_insert(conn, ModuleRisk.__table__, stored_rows(module_risks(result, peers)))
-    return _store_unlocks(conn, tables[AchievementProgress.__table__], catalog, as_of)
+        peers = stored_peers(conn, tz, unfinished_modules(result))
+    bulk_insert(conn, MODULE_RISK, stored_rows(module_risks(result, peers)))
+    return _store_unlocks(conn, tables[ACHIEVEMENT_PROGRESS], catalog, as_of)
 
 
 def _store_unlocks(conn: Connection, states: list[dict], catalog: Catalog, as_of: dt.datetime) -> list[dict[str, Any]]:

@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection
+import orjson
+from sqlalchemy import Connection, select
 
 from progress_cli.json_output import to_json
-from progress_cli.store import reads
-from progress_cli.store.reads import stored_learner_risks  # noqa: F401  (learners reads it from here)
-from progress_cli.store.times import STORED_TIME, stored_time
+from progress_cli.store import queries
+from progress_cli.store.derived import MODULE_RISK as MR
+from progress_cli.store.models import STORED_TIME, stored_time
 
 NO_RISK = {"risk": None, "at_risk": False, "module_id": None, "reasons": []}
 
@@ -19,13 +20,13 @@ NO_RISK = {"risk": None, "at_risk": False, "module_id": None, "reasons": []}
 def store_peers(conn: Connection, moment: dt.datetime, tz: ZoneInfo) -> dict:
     """{module_id: analytics.risk.ModulePeers}: every module's peers (all learners of the
     store) as of `moment`, from the events (a scan of them all: for past moments and reports)."""
-    return _peers(reads.module_peers(conn, until=stored_time(moment)), tz)
+    return _peers(queries.module_peers(conn, until=stored_time(moment)), tz)
 
 
 def stored_peers(conn: Connection, tz: ZoneInfo, modules: list[str] | None = None) -> dict:
     """The same as of each learner's last recompute, from `peer_tasks` (for `status` and an
     import's recompute: no scan of the events)."""
-    return _peers(reads.stored_module_peers(conn, modules), tz)
+    return _peers(queries.stored_module_peers(conn, modules), tz)
 
 
 def _peers(found: dict[str, dict], tz: ZoneInfo) -> dict:
@@ -65,6 +66,14 @@ def stored_rows(module_risks: dict[str, list[dict]]) -> list[dict[str, Any]]:
                   "at_risk": is_at_risk(m["risk"]), "reasons": to_json(m["reasons"], indent=None),
                   "target_date": m["target_date"], "top": m["module_id"] == top} for m in modules]
     return rows
+
+
+def stored_learner_risks(conn: Connection) -> dict[str, dict[str, Any]]:
+    """{learner_id: {"risk", "at_risk", "module_id", "reasons"}} from the last recompute
+    (without importing the analytics: `learners` stays fast)."""
+    query = select(MR.c.learner_id, MR.c.module_id, MR.c.risk, MR.c.at_risk, MR.c.reasons).where(MR.c.top == True)  # noqa: E712
+    return {r.learner_id: {"risk": r.risk, "at_risk": bool(r.at_risk), "module_id": r.module_id,
+                           "reasons": orjson.loads(r.reasons)} for r in conn.execute(query)}
 
 
 def read_peers(conn: Connection, moment: dt.datetime, tz: ZoneInfo, *, stored: bool,

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from progress_cli.services.achievements import badge_view, upcoming_milestones
 from progress_cli.services.learner_data import LearnerData, learner_rows, load_learner
 from progress_cli.services.learner_rows import Rows
-from progress_cli.store.times import iso_time
+from progress_cli.store.models import iso_time
 
 RECENT_SESSIONS = 5
 RECENT_DAYS = 7

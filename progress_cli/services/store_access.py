@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from progress_cli.catalog import Catalog, parse_catalog
 from progress_cli.errors import UnknownLearner
 from progress_cli.store import open_store, read_snapshot
-from progress_cli.store import reads
+from progress_cli.store import queries
 from progress_cli.store.engine import database_url
 
 
@@ -35,7 +35,7 @@ def stored_catalog(engine: Engine) -> Catalog:
 
 def read_catalog(conn: Connection) -> Catalog:
     """`stored_catalog` inside a read the caller holds (so it is of the same snapshot)."""
-    found = reads.catalog_text(conn)
+    found = queries.catalog_text(conn)
     if found is None:
         return Catalog()
     text, source = found
@@ -46,9 +46,9 @@ def require_learners(engine: Engine, learner_ids: list[str]) -> None:
     """Raise UnknownLearner, suggesting the closest ids, for an id the store does not have."""
 
     with read_snapshot(engine) as conn:
-        if len(learner_ids) == 1 and reads.learner_names(conn, learner_ids):
+        if len(learner_ids) == 1 and queries.learner_names(conn, learner_ids):
             return  # the common case, without reading every id
-        known = reads.learner_ids(conn)
+        known = queries.learner_ids(conn)
     known_set = set(known)
     for learner_id in learner_ids:
         if learner_id not in known_set:

@@ -8,6 +8,7 @@ every learner of the store (their peers) as of the same moment.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,9 +21,9 @@ from progress_cli.certs.eligibility import Figures, check
 from progress_cli.certs.figures import figures_by_learner
 from progress_cli.certs.register import team_certificates
 from progress_cli.config import parse_as_of
-from progress_cli.errors import NothingToDo, ProgressError
+from progress_cli.errors import NothingToDo
 from progress_cli.reports.build import ReportInputs
-from progress_cli.reports.periods import resolve_period, report_moment
+from progress_cli.reports.periods import Period, report_moment, resolve_period
 from progress_cli.reports.team import assemble, learner_rows
 from progress_cli.reports.team_modules import ModuleTally
 from progress_cli.services.frames import events_frame
@@ -35,41 +36,59 @@ from progress_cli.store.certs import all_certificates
 _TICK = dt.timedelta(microseconds=1)
 
 
-def team_report(db: str, *, tz: ZoneInfo, kind: str, value: str | None, as_of: str | None,
-                team: str | None, batch: int = BATCH) -> dict[str, Any]:
-    """The team report object (DESIGN 8) of a roster team, or of every learner (team None)."""
+@dataclass(frozen=True)
+class TeamPeriod:
+    """The period a team report covers, and the moment it is computed at."""
+
+    period: Period
+    moment: dt.datetime
+    complete: bool
+
+
+def team_period(*, tz: ZoneInfo, kind: str, value: str | None, as_of: str | None) -> TeamPeriod:
     asked = parse_as_of(as_of, tz)
     period = resolve_period(kind, value, tz, asked)
     moment, complete = report_moment(period, tz, asked)
+    return TeamPeriod(period, moment, complete)
+
+
+def team_report(db: str, *, tz: ZoneInfo, kind: str, value: str | None, as_of: str | None,
+                team: str | None, batch: int = BATCH) -> dict[str, Any]:
+    """The team report object (DESIGN 8) of a roster team, or of every learner (team None)."""
+    when = team_period(tz=tz, kind=kind, value=value, as_of=as_of)
     engine = open_engine(db)
     try:
         # one snapshot for the whole team: members, peers, certificates and every batch's
         # events agree even while an import commits
         with read_snapshot(engine) as conn:
-            learner_ids = _members(conn, team)
-            names = queries.learner_names(conn, learner_ids)
-            peers = store_peers(conn, moment, tz)
-            certificates = [c for c in all_certificates(conn) if c["learner_id"] in names]
-            catalog = read_catalog(conn)
-            tally = ModuleTally(len(learner_ids))
-            rows: list[dict] = []
-            eligible: dict[str, bool] = {}
-            for start in range(0, len(learner_ids), batch):
-                chunk = learner_ids[start:start + batch]
-                rows += _batch(conn, catalog, chunk, names, peers, tally, eligible, period=period, moment=moment,
-                               complete=complete, tz=tz)
+            return report_in(conn, when, team, team_members(conn, team), tz=tz, batch=batch)
     finally:
         engine.dispose()
+
+
+def report_in(conn: Connection, when: TeamPeriod, team: str | None, learner_ids: list[str], *, tz: ZoneInfo,
+              batch: int = BATCH) -> dict[str, Any]:
+    """The team report over `learner_ids`, read inside the caller's snapshot."""
+    period, moment, complete = when.period, when.moment, when.complete
+    names = queries.learner_names(conn, learner_ids)
+    peers = store_peers(conn, moment, tz)
+    certificates = [c for c in all_certificates(conn) if c["learner_id"] in names]
+    catalog = read_catalog(conn)
+    tally = ModuleTally(len(learner_ids))
+    rows: list[dict] = []
+    eligible: dict[str, bool] = {}
+    for start in range(0, len(learner_ids), batch):
+        chunk = learner_ids[start:start + batch]
+        rows += _batch(conn, catalog, chunk, names, peers, tally, eligible, period=period, moment=moment,
+                       complete=complete, tz=tz)
     certification = _certification(catalog, certificates, eligible, names, rows, period.start_moment(tz), moment)
     return assemble(team=team, period=period, moment=moment, complete=complete, catalog=catalog,
                     learners=rows, tally=tally, certification=certification)
 
 
-def _members(conn, team: str | None) -> list[str]:
+def team_members(conn: Connection, team: str | None) -> list[str]:
+    """The learners of a roster team (None: every learner) by id; NothingToDo when none."""
     learner_ids = queries.team_learner_ids(conn, team)
-    if learner_ids is None:
-        raise ProgressError(f"the store has no roster of teams yet, so there is no team {team!r}; "
-                            f"without a name the team is every learner")
     if not learner_ids:
         raise NothingToDo("no learners in the store: import some events first" if team is None
                           else f"no learners in team {team!r}")

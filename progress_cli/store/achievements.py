@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from sqlmodel import Field, SQLModel
+from typing import Any
 
-from progress_cli.store.reads import stored_unlocks  # noqa: F401  (its home is reads.py)
-from progress_cli.store.times import TS
+from sqlalchemy import Connection, Table, select
 
-
-class EarnedAchievement(SQLModel, table=True):
-    __tablename__ = "achievements_earned"
-    learner_id: str = Field(primary_key=True)
-    achievement_id: str = Field(primary_key=True)
-    earned_at: str = Field(max_length=TS, index=True)  # the satisfying event's time (UTC)
-    points: int = 0
-    unlocked_at: str = Field(max_length=TS)  # when the tool noticed (import or recompute)
+from progress_cli.store.models import counter, metadata, pk, stamp
 
 
-EARNED = EarnedAchievement.__table__
+EARNED = Table(
+    "achievements_earned", metadata,
+    pk("learner_id"),
+    pk("achievement_id"),
+    stamp("earned_at", index=True),  # the satisfying event's time
+    counter("points"),
+    stamp("unlocked_at"),  # when the tool noticed (import or recompute)
+)
+
+
+def stored_unlocks(conn: Connection, learner_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """The stored unlocks (of these learners, or everyone's), oldest first."""
+    query = select(EARNED).order_by(EARNED.c.earned_at, EARNED.c.learner_id, EARNED.c.achievement_id)
+    if learner_ids is not None:
+        query = query.where(EARNED.c.learner_id.in_(learner_ids))
+    return [dict(r._mapping) for r in conn.execute(query)]

@@ -9,24 +9,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Column, Connection, Integer, Text, func, insert, select
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Column, Connection, Integer, String, Table, Text, func, insert, select
 
 from progress_cli.json_output import to_json
-from progress_cli.store.models import TS
-from progress_cli.store.models import iso_time, stored_time
+from progress_cli.store.models import iso_time, metadata, required, stamp, stored_time
 
 
-class Activity(SQLModel, table=True):
-    __tablename__ = "activity"
-    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
-    type: str
-    learner_id: str | None = Field(default=None, index=True)
-    at: str = Field(max_length=TS)
-    payload: str = Field(sa_column=Column(Text, nullable=False))
-
-
-ACTIVITY = Activity.__table__
+ACTIVITY = Table(
+    "activity", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    required("type"),
+    Column("learner_id", String, index=True),
+    stamp("at"),
+    required("payload", Text),
+)
 
 
 def record(conn: Connection, kind: str, learner_id: str | None = None, **payload: Any) -> None:

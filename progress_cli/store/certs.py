@@ -17,50 +17,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Connection, Index, Integer, Text, UniqueConstraint, func, select, update
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Column, Connection, Float, Index, Integer, String, Table, Text, UniqueConstraint, func, select, update
 
-from progress_cli.store.models import TS
-
-
-class SigningKeyRecord(SQLModel, table=True):
-    __tablename__ = "signing_keys"
-    key_id: str = Field(primary_key=True)  # the multibase public key, z6Mk...
-    did: str
-    algorithm: str = "Ed25519"
-    public_key_pem: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: str = Field(max_length=TS)
-    retired_at: str | None = Field(default=None, max_length=TS)
-    current: int | None = Field(default=None, sa_column=Column(Integer, unique=True, nullable=True))
+from progress_cli.store.models import metadata, pk, required, stamp
 
 
-class CertificateRecord(SQLModel, table=True):
-    __tablename__ = "certificates"
-    __table_args__ = (
-        UniqueConstraint("learner_id", "certification", "issue_slot", name="uq_certificates_issue_slot"),
-        Index("ix_certificates_valid_until", "valid_until"),
-        Index("ux_certificates_status_index", "status_index", unique=True),
-    )
-    certificate_id: str = Field(primary_key=True)  # UUID
-    code: str = Field(sa_column=Column(Text, nullable=False, unique=True))
-    learner_id: str
-    learner_name: str | None = None
-    certification: str
-    issue_slot: int
-    issued_at: str = Field(max_length=TS)
-    valid_until: str = Field(max_length=TS)
-    overall_score: float | None = None
-    skills: str = Field(sa_column=Column(Text, nullable=False))  # JSON [{"id", "name", "mastery"}]
-    key_id: str
-    token: str = Field(sa_column=Column(Text, nullable=False))  # the compact VC-JWT
-    revoked_at: str | None = Field(default=None, max_length=TS)
-    revoked_reason: str | None = None
-    status_index: int | None = None
+KEYS = Table(
+    "signing_keys", metadata,
+    pk("key_id"),  # the multibase public key, z6Mk...
+    required("did"),
+    required("algorithm", default="Ed25519"),
+    required("public_key_pem", Text),
+    stamp("created_at"),
+    stamp("retired_at", nullable=True),
+    Column("current", Integer, unique=True, nullable=True),
+)
 
-
-CERT_TABLES = [SigningKeyRecord.__table__, CertificateRecord.__table__]
-KEYS = SigningKeyRecord.__table__
-CERTS = CertificateRecord.__table__
+CERTS = Table(
+    "certificates", metadata,
+    pk("certificate_id"),  # UUID
+    required("code", Text, unique=True),
+    required("learner_id"),
+    Column("learner_name", String),
+    required("certification"),
+    required("issue_slot", Integer),
+    stamp("issued_at"),
+    stamp("valid_until"),
+    Column("overall_score", Float),
+    required("skills", Text),  # JSON [{"id", "name", "mastery"}]
+    required("key_id"),
+    required("token", Text),  # the compact VC-JWT
+    stamp("revoked_at", nullable=True),
+    Column("revoked_reason", String),
+    Column("status_index", Integer),
+    UniqueConstraint("learner_id", "certification", "issue_slot", name="uq_certificates_issue_slot"),
+    Index("ix_certificates_valid_until", "valid_until"),
+    Index("ux_certificates_status_index", "status_index", unique=True),
+)
+CERT_TABLES = [KEYS, CERTS]
 
 
 def signing_keys(conn: Connection) -> list[dict[str, Any]]:

@@ -9,47 +9,47 @@ from __future__ import annotations
 from typing import Callable
 
 from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy.schema import CreateColumn
 
 from progress_cli.errors import StoreError
 from progress_cli.store import dialect  # noqa: F401  (how PostgreSQL creates text columns)
 from progress_cli.store import derived, models
-from progress_cli.store.achievements import EarnedAchievement
-from progress_cli.store.activity import Activity
+from progress_cli.store.achievements import EARNED
+from progress_cli.store.activity import ACTIVITY
 from progress_cli.store.certs import CERT_TABLES, CERTS
+from progress_cli.store.deliveries import DELIVERIES
 from progress_cli.store.engine import read_snapshot, write_transaction
 from progress_cli.store.models import stored_time
 
 
 def m001_initial(conn: Connection) -> None:
-    models.SQLModel.metadata.create_all(conn, tables=models.BASE_TABLES)
+    models.metadata.create_all(conn, tables=models.BASE_TABLES)
 
 
 def m002_derived_progress(conn: Connection) -> None:
-    models.SQLModel.metadata.create_all(conn, tables=derived.FIRST_DERIVED_TABLES)
+    models.metadata.create_all(conn, tables=derived.FIRST_DERIVED_TABLES)
 
 
 def m003_achievements(conn: Connection) -> None:
-    models.SQLModel.metadata.create_all(conn, tables=[EarnedAchievement.__table__])
+    models.metadata.create_all(conn, tables=[EARNED])
 
 
 def m004_certificates(conn: Connection) -> None:
-    models.SQLModel.metadata.create_all(conn, tables=CERT_TABLES)
+    models.metadata.create_all(conn, tables=CERT_TABLES)
 
 
 def m005_activity_outbox(conn: Connection) -> None:
-    models.SQLModel.metadata.create_all(conn, tables=[Activity.__table__])
+    models.metadata.create_all(conn, tables=[ACTIVITY])
 
 
 def m006_sessions(conn: Connection) -> None:
     """Sessions (DESIGN 4); an upgraded store fills them at its next `progress recompute`."""
-    models.SQLModel.metadata.create_all(conn, tables=[derived.Session.__table__])
+    models.metadata.create_all(conn, tables=[derived.SESSIONS])
 
 
 def m007_forecast_calibration(conn: Connection) -> None:
     """Calibrated completion intervals (DESIGN 5.6); filled by the next `progress recompute`."""
-    from progress_cli.store.derived import ForecastCalibration, ForecastSample
-
-    models.SQLModel.metadata.create_all(conn, tables=[ForecastSample.__table__, ForecastCalibration.__table__])
+    models.metadata.create_all(conn, tables=[derived.FORECAST_SAMPLES, derived.FORECAST_CALIBRATION])
 
 
 def m008_status_list_index(conn: Connection) -> None:
@@ -60,10 +60,26 @@ def m008_status_list_index(conn: Connection) -> None:
     next(i for i in CERTS.indexes if i.name == "ux_certificates_status_index").create(conn, checkfirst=True)
 
 
+def m009_roster_and_deliveries(conn: Connection) -> None:
+    """The roster's columns on `learners` and the `deliveries` table (DESIGN 10).
+
+    A store created at this version already has the columns (step 1 builds `learners` from the
+    current model), so only the missing ones are added.
+    """
+    learners = models.LEARNERS
+    present = {c["name"] for c in inspect(conn).get_columns(learners.name)}
+    quote = conn.dialect.identifier_preparer.quote
+    for name in ("email", "team", "manager_email"):
+        if name not in present:
+            column = CreateColumn(learners.c[name]).compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {quote(learners.name)} ADD COLUMN {column}")
+    models.metadata.create_all(conn, tables=[DELIVERIES])
+
+
 def m010_module_risk(conn: Connection) -> None:
     """Risk per started module and the peers it weighs (DESIGN 5.7); an upgraded store fills
     them at its next `progress recompute`."""
-    models.SQLModel.metadata.create_all(conn, tables=[derived.ModuleRisk.__table__, derived.PeerTask.__table__])
+    models.metadata.create_all(conn, tables=[derived.MODULE_RISK, derived.PEER_TASKS])
 
 
 def m011_reads(conn: Connection) -> None:
@@ -73,7 +89,7 @@ def m011_reads(conn: Connection) -> None:
     for table, column, kind in derived.READS_COLUMNS:
         if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-    models.SQLModel.metadata.create_all(conn, tables=[derived.AchievementProgress.__table__])
+    models.metadata.create_all(conn, tables=[derived.ACHIEVEMENT_PROGRESS])
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
@@ -85,6 +101,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (6, "sessions", m006_sessions),
     (7, "forecast calibration", m007_forecast_calibration),
     (8, "certificate status-list index", m008_status_list_index),
+    (9, "roster columns and deliveries", m009_roster_and_deliveries),
     (10, "module risk", m010_module_risk),
     (11, "reads from stored rows", m011_reads),
 ]
@@ -92,7 +109,7 @@ SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 
 
 def applied_versions(conn: Connection) -> list[int]:
-    table = models.SchemaMigration.__table__
+    table = models.SCHEMA_MIGRATIONS
     return list(conn.execute(select(table.c.version).order_by(table.c.version)).scalars())
 
 
@@ -106,7 +123,7 @@ def migrate(engine: Engine, upto: int | None = None) -> list[int]:
     if wanted <= set(stored):
         _refuse_newer(stored)
         return []
-    table = models.SchemaMigration.__table__
+    table = models.SCHEMA_MIGRATIONS
     with write_transaction(engine) as conn:
         table.create(conn, checkfirst=True)
         done = set(applied_versions(conn))
@@ -124,7 +141,7 @@ def migrate(engine: Engine, upto: int | None = None) -> list[int]:
 
 def _stored_versions(engine: Engine) -> list[int]:
     with read_snapshot(engine) as conn:
-        if not inspect(conn).has_table(models.SchemaMigration.__tablename__):
+        if not inspect(conn).has_table(models.SCHEMA_MIGRATIONS.name):
             return []
         return applied_versions(conn)
 

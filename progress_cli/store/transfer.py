@@ -6,7 +6,7 @@ from typing import Callable
 
 from sqlalchemy import Connection, Integer, Table, func, select, text
 
-from progress_cli.store import achievements, activity, certs, derived, models  # noqa: F401  (their tables)
+from progress_cli.store import achievements, activity, certs, deliveries, derived, models  # noqa: F401  (their tables)
 from progress_cli.store.writes import bulk_insert
 
 COPY_CHUNK = 5000
@@ -14,8 +14,8 @@ COPY_CHUNK = 5000
 
 def store_tables() -> list[Table]:
     """Every table of the store's schema, in a stable order (schema_migrations first)."""
-    return sorted(models.SQLModel.metadata.tables.values(),
-                  key=lambda t: (t.name != models.SchemaMigration.__tablename__, t.name))
+    return sorted(models.metadata.tables.values(),
+                  key=lambda t: (t.name != models.SCHEMA_MIGRATIONS.name, t.name))
 
 
 def row_counts(conn: Connection, present: set[str] | None = None) -> dict[str, int]:

@@ -16,13 +16,9 @@ from typing import Any
 from sqlalchemy import Connection, Dialect, Table, bindparam, select, update
 
 from progress_cli.ingest.record import CORE_FIELDS, core
-from progress_cli.store import models
 from progress_cli.store.dialect import copy_rows, insert_ignore, insert_ignore_for, upsert_non_null
+from progress_cli.store.models import EVENTS, LEARNERS, MODULES, VOIDS
 
-EVENTS = models.Event.__table__
-LEARNERS = models.Learner.__table__
-MODULES = models.Module.__table__
-VOIDS = models.Void.__table__
 _LOOKUP_CHUNK = 500  # keeps IN lists under every backend's parameter limit
 
 
@@ -104,13 +100,27 @@ def stored_core(conn: Connection, event_ids: list[str]) -> dict[str, tuple]:
 
 
 def _upsert_learners(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """New learners, and the name of a known one when a row brings a new name."""
+    """New learners, and the name of a known one when a row brings a new name; an address
+    the source gives (an xAPI mbox) fills a learner's email only where the roster has none."""
     names: dict[str, str | None] = {}
+    emails: dict[str, str] = {}
     for row in rows:
         if row["learner_name"] or row["learner_id"] not in names:
             names[row["learner_id"]] = row["learner_name"]
-    params = [{"learner_id": k, "name": v} for k, v in names.items()]
+        if row.get("learner_email"):
+            emails[row["learner_id"]] = row["learner_email"]
+    params = [{"learner_id": k, "name": v, "email": None, "team": None, "manager_email": None}
+              for k, v in names.items()]
     upsert_non_null(conn, LEARNERS, ["learner_id"], ["name"], params)
+    if emails:
+        fill_missing_emails(conn, emails)
+
+
+def fill_missing_emails(conn: Connection, emails: dict[str, str]) -> None:
+    """Set learner_id -> address where the stored email is empty (never over a roster's)."""
+    missing = (LEARNERS.c.learner_id == bindparam("lid")) & LEARNERS.c.email.is_(None)
+    conn.execute(update(LEARNERS).where(missing).values(email=bindparam("address")),
+                 [{"lid": k, "address": v} for k, v in emails.items()])
 
 
 def _insert_modules(conn: Connection, module_ids: set[str]) -> None:
