@@ -67,12 +67,12 @@ def achievement_states(prepared: Prepared, achievements: tuple[Achievement, ...]
     else None)}."""
     out = []
     for achievement, (timeline, earned, now_values, _then) in zip(achievements, _walk(prepared, achievements)):
-        stamps = _utc_texts(timeline.ts)
-        histories = [_histories(timeline, r, stamps, prepared.as_of.value - PACE_DAYS * _DAY_NS) if paced(r) else None
+        histories = [_histories(timeline, r, prepared.as_of.value - PACE_DAYS * _DAY_NS) if paced(r) else None
                      for r in achievement.requirements]
+        earned_at = _utc_texts(timeline.ts[np.maximum(earned, 0)]) if timeline.n else earned.astype(object)
         for i, learner in enumerate(prepared.learners):
             out.append({"learner_id": learner, "achievement_id": achievement.id,
-                        "earned_at": stamps[earned[i]] if earned[i] >= 0 else None,
+                        "earned_at": earned_at[i] if earned[i] >= 0 else None,
                         "current": [float(v[i]) for v in now_values],
                         "history": [None if h is None else h[i] for h in histories]})
     return out
@@ -95,7 +95,7 @@ def _walk(prepared: Prepared, achievements):
         yield timeline, _first_rows(timeline, holds, n_learners), now_values, then_values
 
 
-def _histories(timeline: Timeline, req, stamps: np.ndarray, since_ns: int) -> list[dict]:
+def _histories(timeline: Timeline, req, since_ns: int) -> list[dict]:
     """Each learner's {"base", "changes"} of one growing requirement's values (see
     `achievement_states`): the value at the last row up to `since_ns`, then every row after it
     whose value differs from the row before (a learner's first row from 0)."""
@@ -103,11 +103,12 @@ def _histories(timeline: Timeline, req, stamps: np.ndarray, since_ns: int) -> li
     before = np.r_[0.0, series[:-1]] if timeline.n else series
     before = np.where(timeline.start_row == np.arange(timeline.n), 0.0, before)
     changed = np.flatnonzero((series != before) & (timeline.ts > since_ns))
+    stamps = _utc_texts(timeline.ts[changed])  # only the rows kept: converting every row costs more
     n_learners = len(timeline.p.learners)
     base = timeline.current(req.metric, req.arg, req.op, _rows_at(timeline, since_ns, n_learners))
     bounds = np.searchsorted(timeline.learner[changed], np.arange(n_learners + 1))
     return [{"base": float(base[i]),
-             "changes": [[stamps[r], float(series[r])] for r in changed[bounds[i]:bounds[i + 1]]]}
+             "changes": [[stamps[k], float(series[changed[k]])] for k in range(bounds[i], bounds[i + 1])]}
             for i in range(n_learners)]
 
 
