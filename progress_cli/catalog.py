@@ -7,6 +7,7 @@ refused so that a typo never silently changes a formula.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import tomllib
 from urllib.parse import urlsplit
@@ -149,6 +150,11 @@ class Catalog:
 
     def task_skills(self) -> dict[str, tuple[str, ...]]:
         return {t.id: t.skills for m in self.modules for t in m.tasks}
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the parsed catalog: recompute stores the one its figures were computed
+        with, and the reads answer from those figures only under the same catalog."""
+        return hashlib.sha256(repr(self).encode("utf-8")).hexdigest()
 
     def skill_ids(self) -> list[str]:
         """Declared skills first, then skills only named by tasks, each once."""

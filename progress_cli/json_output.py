@@ -17,6 +17,8 @@ import json
 import math
 from typing import Any
 
+import orjson
+
 _NATIVE = (str, int, float, bool, type(None))
 
 
@@ -30,6 +32,13 @@ def to_json(value: Any, *, indent: int | None = 2, compact: bool = False, ascii_
     `indent=None` gives one line (`{"a": 1, "b": 2}`); `compact` drops the spaces too
     (`{"a":1,"b":2}`), for JSON Lines files and stored columns.
     """
+    if not ascii_only and (indent == 2 or compact) and _orjson_writes_it_alike(value):
+        # orjson is ~8x faster (a 10,000-learner `learners --json` spends 0.2 s in json.dumps)
+        # and writes these values byte for byte as json.dumps does (tests/test_json_fast.py)
+        try:
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2 if indent == 2 else 0).decode("utf-8")
+        except orjson.JSONEncodeError:
+            pass  # a lone surrogate (a rejects line keeps the input's): json.dumps writes it escaped
     separators = (",", ":") if compact else None
     try:
         return json.dumps(value, ensure_ascii=ascii_only, indent=indent, separators=separators, allow_nan=False)
@@ -38,6 +47,28 @@ def to_json(value: Any, *, indent: int | None = 2, compact: bool = False, ascii_
         if where is None:  # not ours to explain (e.g. a circular reference)
             raise JsonOutputError(f"cannot write JSON: {exc}") from exc
         raise JsonOutputError(f"cannot write JSON: {what} at {where}") from exc
+
+
+def _orjson_writes_it_alike(value: Any) -> bool:
+    """Only values of the JSON types whose text orjson writes as json.dumps does: finite floats
+    between 1e-4 and 1e16 (or 0; outside, json writes 1e-05 where orjson writes 0.00001). NaN or
+    Infinity and other types go to json.dumps, which refuses or writes them as before; orjson
+    itself refuses keys that are not str, ints beyond 64 bits and lone surrogates (see to_json)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is float:
+            size = abs(item)
+            if not (size == 0.0 or 1e-4 <= size < 1e16):  # NaN and inf fail this too
+                return False
+        elif kind is dict:
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+        elif not (kind is str or kind is int or kind is bool or item is None):
+            return False
+    return True
 
 
 def _first_bad_item(value: Any, path: str) -> tuple[str | None, str]:

@@ -8,7 +8,6 @@ rows, so "no data" stays null instead of becoming 0.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 
 def group_ids(*codes: np.ndarray, sizes: tuple[int, ...] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -29,9 +28,11 @@ def unique(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
-def frame(columns: dict) -> pd.DataFrame:
+def frame(columns: dict):
     """A DataFrame whose object arrays stay object dtype (None for null): inferring the str
     dtype would scan every value again."""
+    import pandas as pd  # on use: the read commands use the numpy helpers here without pandas (DESIGN 9)
+
     return pd.DataFrame({
         name: pd.Series(values, dtype=object, copy=False)
         if isinstance(values, np.ndarray) and values.dtype == object else values
@@ -153,8 +154,17 @@ def cumsum_within(values: np.ndarray, sorted_key: np.ndarray) -> np.ndarray:
 def lists(owner: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     """An object array of n Python lists: the `values` of each owner 0..n-1 (rows sorted by
     owner, order kept)."""
+    import pandas as pd  # on use, as in `frame`
+
     # One slice per owner: the loop only builds output objects, the work is already done.
     bounds = np.searchsorted(owner, np.arange(n + 1))
     vals = values.tolist()
     # Through a Series: np.array would make a 2-D array of equal-length lists.
     return pd.Series([vals[a:b] for a, b in zip(bounds[:-1], bounds[1:])], dtype=object).to_numpy()
+
+
+def segment_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Sum of each run of rows starting at `starts` (sorted, the first 0), with numpy's own
+    summation (what pandas' group-by sum and mean do on sorted groups): a run's sum depends on
+    its own values only, so one learner alone gets the figure a batch of learners gets."""
+    return np.add.reduceat(np.asarray(values, dtype=float), np.asarray(starts, dtype=np.intp))

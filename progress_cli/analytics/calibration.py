@@ -30,14 +30,18 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from progress_cli.analytics import _groups as g
 from progress_cli.analytics import forecast as fc
-from progress_cli.analytics.analysis import Analysis
 from progress_cli.json_output import to_json
+
+if TYPE_CHECKING:  # pandas loads on use: `status` reads stored calibrations (`Calibration`, `pick`) without it
+    import pandas as pd
+
+    from progress_cli.analytics.analysis import Analysis
 
 MIN_COMPLETIONS = 30  # finished sets of tasks a calibration needs (DESIGN 5.6's example)
 CUT_EVERY_DAYS = 7  # replay a forecast once a week: samples stay few, and each finish still counts
@@ -115,6 +119,8 @@ def calibrate(samples: pd.DataFrame, today: int) -> Calibrations:
     that will finish late is not yet, so the recent replays alone would say that forecasts
     come true early. Waiting twice the estimate keeps every finish up to twice as late as
     forecast."""
+    import pandas as pd  # on use: see the imports
+
     out: Calibrations = {}
     estimate = samples["estimate_days"].to_numpy(dtype=np.int64)
     known = ((samples["completed_day"].to_numpy(dtype=np.int64) <= today)
@@ -165,6 +171,8 @@ def completion_samples(analysis: Analysis) -> pd.DataFrame:
     seen, without a catalog) were all completed, and `overall` for a learner who completed
     every catalog task. completed_day is the day the last of them was first completed.
     """
+    import pandas as pd  # on use: see the imports
+
     p = analysis.prepared
     sets = _finished_sets(analysis, bool(p.catalog.modules))
     if not sets:
@@ -230,6 +238,8 @@ def _totals(analysis: Analysis, with_catalog: bool, n_modules: int) -> dict[int,
 
 def _first_days(analysis: Analysis, n_modules: int) -> dict[int, int]:
     """learner_idx x n_modules + module_idx -> the local day of the learner's first event in it."""
+    import pandas as pd  # on use: see the imports
+
     ev = analysis.prepared.events
     key = ev["learner_idx"].to_numpy().astype(np.int64) * n_modules + ev["module_idx"].to_numpy()
     first = pd.Series(ev["day_num"].to_numpy()).groupby(key, sort=False).min()

@@ -11,7 +11,6 @@ them and stay fast; the curves (`learner_insights`) import scipy when they run.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -21,9 +20,8 @@ import pandas as pd
 
 from progress_cli.analytics import forecast as fc
 from progress_cli.analytics import patterns as pt
-from progress_cli.analytics import recommend, rules
+from progress_cli.analytics import completion, recommend, rules
 from progress_cli.analytics.analysis import Analysis
-from progress_cli.analytics.calibration import pick
 from progress_cli.analytics.curve import fit_curve
 
 GAP_WORTH_A_WORD = 7  # days without practice that deserve a recommendation
@@ -131,6 +129,24 @@ def peak_times(view: LearnerView) -> dict:
     }
 
 
+def peak_hours_by_learner(prepared) -> dict[str, list[dict]]:
+    """`peak_times(...)["peak_hours"]` of every learner of a prepared view at once (recompute
+    stores them): each learner's hours are summed in the order of their events, as
+    `patterns.peak_hours` sums them, so the figures are the same to the last bit."""
+    ev = prepared.events
+    n = len(prepared.learners)
+    hours = pd.DatetimeIndex(ev["ts"]).tz_convert(prepared.tz).hour.to_numpy()
+    key = ev["learner_idx"].to_numpy().astype(np.int64) * 24 + hours
+    scores = ev["score"].to_numpy(dtype=float)
+    scored = ~np.isnan(scores)
+    practice = np.bincount(key, weights=ev["practice_s"].to_numpy(dtype=float), minlength=n * 24).reshape(n, 24)
+    attempts = np.bincount(key[scored], minlength=n * 24).reshape(n, 24)
+    sums = np.bincount(key[scored], weights=scores[scored], minlength=n * 24).reshape(n, 24)
+    active = np.bincount(ev["learner_idx"].to_numpy(), minlength=n) > 0
+    return {learner: pt.peak_hours_from_sums(practice[i], sums[i], attempts[i]) if active[i] else []
+            for i, learner in enumerate(prepared.learners)}
+
+
 def _sessions(view: LearnerView) -> pd.DataFrame:
     ev = view.events
     frame = pd.DataFrame({"session": ev["session_idx"].to_numpy(), "practice": ev["practice_s"].to_numpy(),
@@ -154,12 +170,7 @@ def skill_patterns(scores: np.ndarray) -> dict:
 
 def current_plateaus(view: LearnerView) -> list[dict]:
     """The plateaus that reach a skill's latest attempt: {"skill", "attempts", "mean", ...}."""
-    out = []
-    for skill, (scores, _days) in view.skill_series.items():
-        found = pt.plateaus(scores)
-        if found and found[-1]["last_attempt"] == len(scores):
-            out.append({"skill": skill, **found[-1]})
-    return out
+    return pt.current_plateaus({skill: scores for skill, (scores, _days) in view.skill_series.items()})
 
 
 def difficulty_pattern(view: LearnerView) -> dict:
@@ -217,57 +228,31 @@ def fit_curves(view: LearnerView) -> dict:
 # -- forecasts ---------------------------------------------------------------------------------
 
 def completion_forecasts(view: LearnerView, calibrations: dict | None = None, *, per_module: bool = True) -> dict:
-    """{"completion": F, "modules": {module_id: F}}: overall, and per module the learner has
-    started (no scipy). `calibrations` (`calibration.Calibrations`, as recompute stored them)
-    set the intervals; None keeps the bootstrap without a word (the backtest's
-    "before"). `per_module` False leaves "modules" empty (status and reports show the
-    overall forecast only, and each module's costs a simulation when not calibrated)."""
-    tasks, mods = view.tasks, view.modules
-    started = set(view.events["module_id"].to_numpy(dtype=object).tolist())  # modules with an event
+    """{"completion": F, "modules": {module_id: F}} of `completion.completion_forecasts`, read
+    from the analysis."""
+    return completion.completion_forecasts(completion_inputs(view), view.window, view.seed, calibrations,
+                                           per_module=per_module)
+
+
+def completion_inputs(view: LearnerView) -> completion.CompletionInputs:
+    """The completion forecasts' inputs from the learner's rows of the analysis."""
+    tasks, p = view.tasks, view.prepared
     with_catalog = bool(view.catalog.modules)
     counted = tasks["catalog_task"].to_numpy() if with_catalog else np.ones(len(tasks), dtype=bool)
-    done_day = tasks["completed_day"].to_numpy()
-    finished = counted & ~np.isnan(done_day)
-    stuck = counted & np.isnan(done_day) & _attempted(view, tasks)
-    retries = _retries_after_failure(view)
-    att_module = view.attempts["module_idx"].to_numpy()
-    att_score = view.attempts["score"].to_numpy(dtype=float)
-    modules, chances, risks = {}, [], []
-    task_module = tasks["module_idx"].to_numpy()
-    total = completed = 0
-    for row in mods.itertuples():
-        if with_catalog and not row.in_catalog:
-            continue
-        total, completed = total + int(row.tasks_total), completed + int(row.completed_tasks)
-        if row.module_id not in started:
-            continue
-        m = int(np.flatnonzero(view.prepared.modules == row.module_id)[0])
-        in_module = task_module == m
-        remaining = int(row.tasks_total - row.completed_tasks)
-        chance, risk = fc.finish_chance(stuck=int((stuck & in_module).sum()), retries=retries,
-                                        remaining_pass_marks=[view.prepared.pass_marks[m]] * remaining,
-                                        scores=att_score[att_module == m])
-        if remaining > 0:
-            chances.append(chance)
-            risks.append(risk)
-        if per_module:
-            modules[row.module_id] = fc.completion_forecast(
-                completed_days=done_day[finished & in_module], remaining=remaining, total=int(row.tasks_total),
-                window=view.window, seed=view.seed("module", row.module_id), p_finish=chance, risk=risk,
-                **_calibrated(calibrations, row.module_id))
-    risk = next((r for c, r in sorted(zip(chances, risks), key=lambda x: x[0]) if r), None)
-    overall = fc.completion_forecast(completed_days=done_day[finished], remaining=total - completed, total=total,
-                                     window=view.window, seed=view.seed("completion"),
-                                     p_finish=float(np.prod(chances)) if chances else 1.0, risk=risk,
-                                     **_calibrated(calibrations, None))
-    return {"completion": overall, "modules": modules}
-
-
-def _calibrated(calibrations: dict | None, module_id: str | None) -> dict:
-    """The calibration keywords of `forecast.completion_forecast` for one forecast."""
-    if calibrations is None:
-        return {}
-    return {"calibration": functools.partial(pick, calibrations, module_id)}
+    done = tasks["completed_day"].to_numpy()
+    facts = [completion.TaskFacts(module_id=str(p.modules[m]), completed_day=None if d != d else int(d),
+                                  counted=bool(c), attempted=bool(a))
+             for m, d, c, a in zip(tasks["module_idx"].to_numpy(), done, counted, _attempted(view, tasks))]
+    att = view.attempts
+    att_module, att_score = att["module_idx"].to_numpy(), att["score"].to_numpy(dtype=float)
+    modules = view.modules[["module_id", "in_catalog", "tasks_total", "completed_tasks"]].to_dict("records")
+    index = {m: i for i, m in enumerate(p.modules)}
+    return completion.CompletionInputs(
+        modules=modules, tasks=facts,
+        module_scores={m["module_id"]: att_score[att_module == index[m["module_id"]]] for m in modules},
+        pass_marks={m["module_id"]: float(p.pass_marks[index[m["module_id"]]]) for m in modules},
+        started=set(view.events["module_id"].to_numpy(dtype=object).tolist()),
+        retries=_retries_after_failure(view), with_catalog=with_catalog)
 
 
 def _attempted(view: LearnerView, tasks: pd.DataFrame) -> np.ndarray:

@@ -13,12 +13,11 @@ import pandas as pd
 
 from progress_cli.analytics import _groups as g
 from progress_cli.analytics import periods, rules
+from progress_cli.analytics.achievement_progress import readiness_ordinal
 from progress_cli.analytics.prepare import Prepared, event_ns
-from progress_cli.catalog import READINESS_LEVELS
 
 CHALLENGE_SCORE = 85.0
 DECAY = 0.5 ** (1 / rules.MASTERY_HALF_LIFE)  # weight of an attempt one step older
-CUMULATIVE = {"sessions", "total_hours", "total_progress", "module_completion", "challenge_wins"}
 
 
 class Timeline:
@@ -31,6 +30,7 @@ class Timeline:
         self.learner = ev["learner_idx"].to_numpy()
         self.ts = event_ns(ev)
         _, starts, counts = g.segments(self.learner)
+        self._starts = starts
         self.start_row = np.repeat(starts, counts)  # first row of each row's learner
         self.last_rows = starts + counts - 1
         self._cache: dict[tuple[str, str | None], np.ndarray] = {}
@@ -46,10 +46,16 @@ class Timeline:
     # -- helpers ---------------------------------------------------------------------------
 
     def cumulative(self, x: np.ndarray) -> np.ndarray:
-        """Running total of x within each learner."""
-        total = np.cumsum(np.asarray(x, dtype=float))
-        before = np.where(self.start_row > 0, total[np.maximum(self.start_row - 1, 0)], 0.0)
-        return total - before
+        """Running total of x within each learner, summed from the learner's first row: the same
+        figures whichever learners share the batch (recompute stores them; `status` reads them)."""
+        x = np.asarray(x, dtype=float)
+        if np.array_equal(x, np.floor(x)):  # counts add up exactly whatever comes before them
+            total = np.cumsum(x)
+            return total - np.where(self.start_row > 0, total[np.maximum(self.start_row - 1, 0)], 0.0)
+        out = np.empty(self.n)
+        for start, end in zip(self._starts, self.last_rows + 1):
+            out[start:end] = np.cumsum(x[start:end])
+        return out
 
     def carried(self, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Values known at some rows, carried forward to later rows of the same learner."""
@@ -322,7 +328,3 @@ def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarr
         return np.zeros(len(query))
     at = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
     return np.where(keys[at] == query, values[at], 0.0)
-
-
-def readiness_ordinal(level: str) -> int:
-    return READINESS_LEVELS.index(level.upper())

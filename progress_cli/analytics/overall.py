@@ -77,7 +77,9 @@ def certificate_progress(prepared: Prepared, total: np.ndarray, modules: pd.Data
         terms.append(rules.requirement_share(_lookup(prepared, skills, "skill", skill_id, "mastery"), required))
     if not terms:
         return np.full(n, 100.0)  # nothing required: every learner meets it
-    return np.mean(terms, axis=0) * 100.0
+    # One contiguous row of terms per learner: numpy sums a row pairwise whatever the batch,
+    # where a mean down the columns of many learners would add them one by one (another last bit).
+    return np.ascontiguousarray(np.asarray(terms, dtype=float).T).mean(axis=1) * 100.0
 
 
 def strengths_and_weaknesses(prepared: Prepared, skills: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -48,17 +48,36 @@ def peak_weekdays(weekdays: np.ndarray, practice_s: np.ndarray, scores: np.ndarr
 
 def _peaks(slots: np.ndarray, size: int, practice_s, scores, top: int, key: str, label) -> list[dict]:
     practice = np.bincount(slots, weights=np.asarray(practice_s, dtype=float), minlength=size)
-    total = practice.sum()
-    if not len(slots) or rules.rounded(total) <= 0:
+    if not len(slots):
         return []
-    mean_score = np.full(size, np.nan)
+    counts = sums = None
     if scores is not None:
         scores = np.asarray(scores, dtype=float)
         scored = ~np.isnan(scores)
         counts = np.bincount(slots[scored], minlength=size)
         sums = np.bincount(slots[scored], weights=scores[scored], minlength=size)
+    return peaks_from_sums(practice, sums, counts, top, key, label)
+
+
+def peak_hours_from_sums(practice_s: np.ndarray, score_sums: np.ndarray, attempts: np.ndarray,
+                         top: int = rules.TOP_N) -> list[dict]:
+    """`peak_hours` from each local hour's practice seconds, score total and attempt count
+    (24 values each): what recompute sums for every learner at once."""
+    return peaks_from_sums(np.asarray(practice_s, dtype=float), np.asarray(score_sums, dtype=float),
+                           np.asarray(attempts), top, "hour", lambda h: h)
+
+
+def peaks_from_sums(practice: np.ndarray, sums: np.ndarray | None, counts: np.ndarray | None, top: int, key: str,
+                    label) -> list[dict]:
+    """The top slots of `_peaks` from per-slot totals (slots without practice left out)."""
+    total = practice.sum()
+    if rules.rounded(total) <= 0:
+        return []
+    mean_score = np.full(len(practice), np.nan)
+    if counts is not None:
         with np.errstate(invalid="ignore", divide="ignore"):
             mean_score = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    size = len(practice)
     order = np.lexsort((np.arange(size), -rules.rounded(practice)))  # most practice, then slot
     chosen = [int(s) for s in order if rules.rounded(practice[s]) > 0][:top]
     return [{key: label(s), "practice_minutes": float(practice[s] / 60.0), "share": float(practice[s] / total),
@@ -134,6 +153,17 @@ def rolling_mean(scores: np.ndarray, window: int = ROLLING_WINDOW) -> np.ndarray
     if len(x) >= window:
         csum = np.concatenate([[0.0], np.cumsum(x)])
         out[window - 1:] = (csum[window:] - csum[:-window]) / window
+    return out
+
+
+def current_plateaus(series: dict[str, np.ndarray]) -> list[dict]:
+    """The plateaus that reach a skill's latest attempt, from each skill's scores in attempt
+    order: {"skill", "first_attempt", "last_attempt", "attempts", "mean", "spread"}."""
+    out = []
+    for skill, scores in series.items():
+        found = plateaus(scores)
+        if found and found[-1]["last_attempt"] == len(scores):
+            out.append({"skill": skill, **found[-1]})
     return out
 
 

@@ -9,11 +9,12 @@ priority first.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from progress_cli.analytics.analysis import Analysis
-from progress_cli.analytics.rows import by_learner, one_per_learner, rows
 from progress_cli.catalog import Catalog
+
+if TYPE_CHECKING:  # analyses bring pandas; `recommendations` serves `status` without it (DESIGN 9)
+    from progress_cli.analytics.analysis import Analysis
 
 MAX_RECOMMENDATIONS = 5
 _ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -29,6 +30,8 @@ def learner_recommendations(analysis: Analysis, catalog: Catalog, learner_ids: l
     period); by default the learner's last row of `analysis.weekly`. `extras`: per learner,
     the `plateaus` and `peak_hours` rules' inputs (analytics.insights), when the caller has them.
     """
+    from progress_cli.analytics.rows import by_learner, one_per_learner, rows  # pandas: see the imports
+
     modules = by_learner(rows(analysis.modules, ["learner_id", "module_id", "average_score", "trend_slope",
                                                  "trend_direction"]))
     skills = by_learner(rows(analysis.skills, ["learner_id", "skill", "mastery"]))

@@ -1,4 +1,4 @@
-"""Risk of not completing a started module in time (DESIGN 5.7). Pure.
+"""Risk of not completing a started module in time (DESIGN 5.7). Pure (numpy for the rounding).
 
 For each learner and each module they have started (any event in it) and not completed
 (completion_rate < 100), the probability that they will not complete it by the module's
@@ -32,8 +32,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
-from typing import Mapping
+from dataclasses import dataclass, replace
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from progress_cli.analytics import _groups as g
+from progress_cli.analytics import rules
+from progress_cli.catalog import DEFAULT_PASS_MARK, Catalog
 
 HORIZON_DAYS = 84  # without a target date: "within 12 weeks of as_of"
 MIN_PEERS = 5  # learners in a module before "most peers touched it" makes a task due
@@ -99,6 +105,78 @@ def due_tasks(tasks: list[str], peers: ModulePeers | None, today: dt.date,
     span = (end - peers.first_day).days
     elapsed = 1.0 if span <= 0 else min(max((today - peers.first_day).days / span, 0.0), 1.0)
     return set(tasks[:math.floor(round(elapsed * len(tasks), 9))])
+
+
+@dataclass(frozen=True)
+class PendingRisk:
+    """A learner's RiskInputs for one module before the peers are known (`due` and
+    `due_not_started` still 0), with the tasks they have touched in it: a recompute of every
+    learner gathers the peers from the same pass (services/recompute.py)."""
+
+    inputs: RiskInputs
+    touched: frozenset[str]
+
+
+def learner_inputs(learner_id: str, modules: list[Mapping], *, catalog: Catalog, peers: Mapping[str, ModulePeers],
+                   today: dt.date, last_days: Mapping[str, dt.date], recent_scores: Mapping[str, float],
+                   touched: Mapping[str, set], practice_minutes: float | None,
+                   due_cache: dict[str, set] | None = None) -> list[RiskInputs]:
+    """One learner's RiskInputs: `pending_inputs` with the tasks due among `peers` (as of the
+    same day); `due_cache` keeps each module's due tasks across learners."""
+    pending = pending_inputs(learner_id, modules, catalog=catalog, today=today, last_days=last_days,
+                             recent_scores=recent_scores, touched=touched, practice_minutes=practice_minutes)
+    return complete_risks(pending, peers, catalog, due_cache)
+
+
+def pending_inputs(learner_id: str, modules: list[Mapping], *, catalog: Catalog, today: dt.date,
+                   last_days: Mapping[str, dt.date], recent_scores: Mapping[str, float],
+                   touched: Mapping[str, set], practice_minutes: float | None) -> list[PendingRisk]:
+    """One learner's PendingRisk per module of `modules` (rows with module_id, tasks_total,
+    completed_tasks, completion_rate, in their order) started (`last_days` has the local day of
+    the learner's last event in it) and not completed (completion_rate < 100; modules without
+    tasks are left out). `recent_scores`: the mean of each module's last RECENT_SCORES scores;
+    `touched`: the tasks the learner has an event on, per module; `practice_minutes`: the last
+    PRACTICE_WEEKS weeks', None when no practice time is known."""
+    goal = float(PRACTICE_WEEKS * catalog.weekly_goal_minutes)
+    out = []
+    for row in modules:
+        mid, rate = row["module_id"], row["completion_rate"]
+        if mid not in last_days or rate is None or rate != rate or rules.rounded(rate) >= 100:
+            continue
+        module = catalog.module(mid)
+        out.append(PendingRisk(RiskInputs(
+            learner_id=learner_id, module_id=mid, today=today, target_date=module.target_date if module else None,
+            tasks_total=int(row["tasks_total"]), completed_tasks=int(row["completed_tasks"]), due=0, due_not_started=0,
+            recent_score=recent_scores.get(mid), pass_mark=float(module.pass_mark if module else DEFAULT_PASS_MARK),
+            idle_days=(today - last_days[mid]).days, practice_minutes=practice_minutes, goal_minutes=goal,
+        ), frozenset(touched.get(mid, ()))))
+    return out
+
+
+def complete_risks(pending: Iterable[PendingRisk], peers: Mapping[str, ModulePeers], catalog: Catalog,
+                   due_cache: dict[str, set] | None = None) -> list[RiskInputs]:
+    """The RiskInputs of `pending`, with the tasks due by now among the peers."""
+    due_cache = {} if due_cache is None else due_cache
+    out = []
+    for p in pending:
+        x = p.inputs
+        mid = x.module_id
+        if mid not in due_cache:
+            module = catalog.module(mid)
+            tasks = [task.id for task in module.tasks] if module else sorted(peers[mid].task_learners if mid in peers else [])
+            due_cache[mid] = due_tasks(tasks, peers.get(mid), x.today, x.target_date, ordered=module is not None)
+        due = due_cache[mid]
+        out.append(replace(x, due=len(due), due_not_started=len(due - p.touched)))
+    return out
+
+
+def recent_score(scores: np.ndarray) -> float | None:
+    """The mean of a module's last RECENT_SCORES scores (attempt order), None without any;
+    summed as `risk_inputs` sums every learner's at once."""
+    if not len(scores):
+        return None
+    last = np.asarray(scores, dtype=float)[-RECENT_SCORES:]
+    return float(g.segment_sums(last, np.array([0]))[0] / len(last))
 
 
 def _terms(x: RiskInputs) -> dict[str, float]:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
 import numpy as np
-import pandas as pd
 
 from progress_cli.analytics import _groups as g
-from progress_cli.analytics import rules
+from progress_cli.analytics import dated, rules
 from progress_cli.analytics.analysis import Analysis
-from progress_cli.analytics.periods import as_dates
-from progress_cli.analytics.risk import PRACTICE_WEEKS, RECENT_SCORES, ModulePeers, RiskInputs, due_tasks, module_risk
-from progress_cli.catalog import Catalog
+from progress_cli.analytics.risk import (
+    PRACTICE_WEEKS, RECENT_SCORES, ModulePeers, PendingRisk, RiskInputs, complete_risks, module_risk, pending_inputs,
+)
+from progress_cli.analytics.rows import by_learner, rows
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -22,7 +21,7 @@ _EPOCH = dt.date(1970, 1, 1)
 def module_risks(analysis: Analysis, peers: Mapping[str, ModulePeers]) -> dict[str, list[dict]]:
     """{learner_id: [module risk, ...]} in the order of `analysis.modules` (catalog first);
     learners without a started, unfinished module have no entry."""
-    return risks_by_learner(complete_risks(pending_risks(analysis), peers, analysis.prepared.catalog))
+    return risks_by_learner(risk_inputs(analysis, peers))
 
 
 def risks_by_learner(inputs: Iterable[RiskInputs]) -> dict[str, list[dict]]:
@@ -48,98 +47,59 @@ def risk_inputs(analysis: Analysis, peers: Mapping[str, ModulePeers]) -> list[Ri
     return complete_risks(pending_risks(analysis), peers, analysis.prepared.catalog)
 
 
-@dataclass(frozen=True)
-class PendingRisk:
-    """A learner's RiskInputs for one module before the peers are known (`due` and
-    `due_not_started` still 0), with the tasks they have touched in it: a recompute of every
-    learner gathers the peers from the same pass (services/recompute.py)."""
-
-    inputs: RiskInputs
-    touched: frozenset[str]
-
-
-def complete_risks(pending: Iterable[PendingRisk], peers: Mapping[str, ModulePeers],
-                   catalog: Catalog) -> list[RiskInputs]:
-    """The RiskInputs of `pending`, with the tasks due by now among the peers."""
-    due_cache: dict[str, set] = {}
-    out = []
-    for p in pending:
-        x = p.inputs
-        mid = x.module_id
-        if mid not in due_cache:
-            module = catalog.module(mid)
-            tasks = [task.id for task in module.tasks] if module else sorted(peers[mid].task_learners if mid in peers else [])
-            due_cache[mid] = due_tasks(tasks, peers.get(mid), x.today, x.target_date, ordered=module is not None)
-        due = due_cache[mid]
-        out.append(replace(x, due=len(due), due_not_started=len(due - p.touched)))
-    return out
-
-
 def pending_risks(analysis: Analysis) -> list[PendingRisk]:
     """A PendingRisk per (learner, module) started and not completed, in the order of
-    `analysis.modules`; everything but what the peers decide."""
+    `analysis.modules`: everything but what the peers decide. The same figures as `status`
+    reads from one learner's stored rows (`risk.learner_inputs`)."""
     p = analysis.prepared
     ev = p.events
     if ev.empty:
         return []
-    catalog = p.catalog
     today = _EPOCH + dt.timedelta(days=int(p.today))
-    lrn, mod = ev["learner_idx"].to_numpy(), ev["module_idx"].to_numpy()
     n_mod = max(len(p.modules), 1)
-    pair = lrn.astype(np.int64) * n_mod + mod
-    last = pd.Series(ev["day_num"].to_numpy()).groupby(pair).max()
-    last_day = dict(zip(last.index.tolist(), last.to_numpy().tolist()))  # dict look-ups: a pandas one per row costs 10x
-    recent_by_pair = _recent_scores(ev, n_mod)
+    pair = ev["learner_idx"].to_numpy().astype(np.int64) * n_mod + ev["module_idx"].to_numpy()
+    last_day: dict[int, int] = {}
+    for key, day in zip(pair.tolist(), ev["day_num"].to_numpy().tolist()):
+        last_day[key] = max(last_day.get(key, day), day)
+    recent = _recent_scores(ev, n_mod)
     touched: dict[int, set] = {}
     t = analysis.tasks
     for key, task in zip(t["learner_idx"].to_numpy() * n_mod + t["module_idx"].to_numpy(), t["task_id"]):
         touched.setdefault(int(key), set()).add(task)
-    practice = _practice_minutes(analysis, p.today)
+    days = by_learner(rows(analysis.daily, ["learner_id", "day", "practice_minutes"])) if not analysis.daily.empty else {}
     known = dict(zip(analysis.overall["learner_id"], analysis.overall["total_time_s"].to_numpy() > 0))
     learner_index = {lid: i for i, lid in enumerate(p.learners)}
     module_index = {mid: i for i, mid in enumerate(p.modules)}
-    goal = PRACTICE_WEEKS * catalog.weekly_goal_minutes
-
     out = []
-    m = analysis.modules
-    rate = m["completion_rate"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
-        unfinished = (rules.rounded(rate) < 100).tolist()  # False for NaN: modules without tasks
-    for lid, mid, total, done, open_ in zip(m["learner_id"].tolist(), m["module_id"].tolist(),
-                                            m["tasks_total"].tolist(), m["completed_tasks"].tolist(), unfinished):
-        key = learner_index[lid] * n_mod + module_index[mid]
-        if not open_ or key not in last_day:
-            continue
-        module = catalog.module(mid)
-        out.append(PendingRisk(RiskInputs(
-            learner_id=lid, module_id=mid, today=today, target_date=module.target_date if module else None,
-            tasks_total=int(total), completed_tasks=int(done), due=0, due_not_started=0,
-            recent_score=recent_by_pair.get(key), pass_mark=float(p.pass_marks[module_index[mid]]),
-            idle_days=int(p.today - last_day[key]),
-            practice_minutes=practice.get(lid, 0.0) if known.get(lid) else None,
-            goal_minutes=float(goal),
-        ), frozenset(touched.get(key, ()))))
+    for learner, modules in by_learner(rows(analysis.modules, ["learner_id", "module_id", "tasks_total",
+                                                                "completed_tasks", "completion_rate"])).items():
+        base = learner_index[learner] * n_mod
+        keys = {m["module_id"]: base + module_index[m["module_id"]] for m in modules}
+        practice = _iso_days(days.get(learner, []))
+        out += pending_inputs(
+            learner, modules, catalog=p.catalog, today=today,
+            last_days={m: _EPOCH + dt.timedelta(days=last_day[k]) for m, k in keys.items() if k in last_day},
+            recent_scores={m: recent[k] for m, k in keys.items() if k in recent},
+            touched={m: touched[k] for m, k in keys.items() if k in touched},
+            practice_minutes=dated.recent_practice_minutes(practice, p.today, PRACTICE_WEEKS) if known.get(learner) else None)
     return out
 
 
-def _recent_scores(ev: pd.DataFrame, n_mod: int) -> dict[int, float]:
-    """{learner_idx * n_mod + module_idx: mean of the pair's last RECENT_SCORES scores}."""
-    rows = np.flatnonzero(ev["is_attempt"].to_numpy())
-    if not len(rows):
+def _recent_scores(ev, n_mod: int) -> dict[int, float]:
+    """{learner_idx * n_mod + module_idx: `risk.recent_score` of the pair}, every pair at once."""
+    rows_ = np.flatnonzero(ev["is_attempt"].to_numpy())
+    if not len(rows_):
         return {}
-    pair = ev["learner_idx"].to_numpy()[rows].astype(np.int64) * n_mod + ev["module_idx"].to_numpy()[rows]
+    pair = ev["learner_idx"].to_numpy()[rows_].astype(np.int64) * n_mod + ev["module_idx"].to_numpy()[rows_]
     order = np.argsort(pair, kind="stable")  # rows are in attempt order; stable keeps it per pair
-    pair, score = pair[order], ev["score"].to_numpy()[rows][order]
+    pair, score = pair[order], ev["score"].to_numpy()[rows_][order]
     keep = g.rank_from_end(*g.segments(pair)) < RECENT_SCORES
-    means = pd.Series(score[keep]).groupby(pair[keep]).mean()
-    return {int(k): float(v) for k, v in means.items()}
+    pair, score = pair[keep], score[keep]
+    _, starts, counts = g.segments(pair)
+    means = g.segment_sums(score, starts) / counts.astype(float)
+    return dict(zip(pair[starts].tolist(), means.tolist()))
 
 
-def _practice_minutes(analysis: Analysis, today: int) -> dict[str, float]:
-    """Practice minutes of each learner over the last PRACTICE_WEEKS weeks, today included."""
-    days = analysis.daily
-    if days.empty:
-        return {}
-    first = as_dates(np.array([today - 7 * PRACTICE_WEEKS + 1]))[0]
-    recent = days[days["day"].to_numpy() >= first]
-    return {k: float(v) for k, v in recent.groupby("learner_id")["practice_minutes"].sum().items()}
+def _iso_days(days: list[dict]) -> list[dict]:
+    """Daily rows with the day as an ISO date (the frame's rows carry a datetime text)."""
+    return [{**d, "day": d["day"][:10]} for d in days]

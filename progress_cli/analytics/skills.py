@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from progress_cli.analytics import _groups as g
 from progress_cli.analytics import rules
-from progress_cli.analytics.prepare import Prepared
+
+if TYPE_CHECKING:  # prepare loads pandas; `skill_stats` serves the read commands without it (DESIGN 9)
+    import pandas as pd
+
+    from progress_cli.analytics.prepare import Prepared
 
 SKILL_COLUMNS = [
     "learner_id", "skill", "attempts", "current_level", "improvement_rate", "consistency",
@@ -115,6 +119,8 @@ def _codes(se: pd.DataFrame, by_module: bool) -> list[np.ndarray]:
 
 def _grid(prepared: Prepared, by_module: bool, sizes: tuple[int, ...]) -> np.ndarray:
     """Keys of the rows every learner gets even without attempts (catalog skills)."""
+    import pandas as pd  # on use: see the imports
+
     index = pd.Index(prepared.skills)
     if by_module:
         pairs = np.array(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from progress_cli.catalog import Achievement, Catalog
 from progress_cli.config import parse_as_of
 from progress_cli.errors import UsageError
-from progress_cli.services.learner_data import LearnerData, load_learner
+from progress_cli.services.learner_data import LearnerData, learner_rows, load_learner
 from progress_cli.services.learners import learner_figures
 from progress_cli.services.store_access import open_engine, read_catalog
 from progress_cli.store import queries, read_snapshot
@@ -28,15 +28,19 @@ def requirement_text(achievement: Achievement) -> list[str]:
             for r in achievement.requirements]
 
 
-def achievement_view(catalog: Catalog, stored: list[dict], evaluated, as_of: dt.datetime) -> dict[str, list]:
-    """Earned (stored unlocks up to as_of, else computed ones) and in-progress entries of one learner."""
+def achievement_view(catalog: Catalog, stored: list[dict], evaluated: Iterable, as_of: dt.datetime) -> dict[str, list]:
+    """Earned (stored unlocks up to as_of, else computed ones) and in-progress entries of one
+    learner; `evaluated` rows carry achievement_id, earned_at (UTC text or a datetime, null
+    while locked), progress, current, required and estimated_date."""
     limit = stored_time(as_of)
     kept = {u["achievement_id"]: u for u in stored if u["earned_at"] <= limit}
     earned_at = {aid: u["earned_at"] for aid, u in kept.items()}
-    for row in evaluated.itertuples():
-        if row.achievement_id not in earned_at and row.earned_at == row.earned_at:  # not NaT
-            earned_at[row.achievement_id] = stored_time(row.earned_at)
-    by_row = {row.achievement_id: row for row in evaluated.itertuples()}
+    by_row = {}
+    for row in evaluated:
+        by_row[row.achievement_id] = row
+        at = _utc_text(row.earned_at)
+        if row.achievement_id not in earned_at and at is not None:
+            earned_at[row.achievement_id] = at
     earned, locked = [], []
     for a in catalog.achievements:
         base = {"id": a.id, "name": a.name, "type": a.type, "icon": a.icon, "points": a.points,
@@ -58,13 +62,26 @@ def achievement_view(catalog: Catalog, stored: list[dict], evaluated, as_of: dt.
     return {"earned": earned, "in_progress": locked}
 
 
-def evaluate_badges(data: LearnerData, analysis) -> dict[str, list]:
-    """Earned and in-progress achievements of the learner as of `data.as_of`."""
-    # pandas (~0.3 s): `leaderboard` answers from the stored unlocks without it (DESIGN 9)
-    from progress_cli.analytics.achievements import current_overrides, evaluate
+def _utc_text(moment) -> str | None:
+    """An evaluated earned_at as stored UTC text; None (or NaT) while locked."""
+    if moment is None or moment != moment:
+        return None
+    return moment if isinstance(moment, str) else stored_time(moment)
 
-    evaluated = evaluate(analysis.prepared, data.catalog.achievements, current_overrides(analysis))
-    return achievement_view(data.catalog, data.unlocks, evaluated, data.as_of)
+
+def badge_view(data: LearnerData, rows: dict, streak_days: int, today: int) -> dict[str, list]:
+    """Earned and in-progress achievements of the learner as of `data.as_of`, from the
+    learner's rows (`learner_data.learner_rows`) and today's streak (local day `today`)."""
+    # numpy on use: `leaderboard` answers from the stored unlocks without it
+    from progress_cli.analytics import dated
+    from progress_cli.analytics.achievement_progress import evaluated_rows
+
+    catalog = data.catalog
+    today_values = {"streak_days": streak_days,
+                    "weekly_goal_weeks": dated.weekly_goal_weeks(rows["days"], today, catalog.weekly_goal_minutes)}
+    states = {s["achievement_id"]: s for s in rows["achievements"]}
+    evaluated = evaluated_rows(catalog.achievements, states, today_values, data.as_of, data.tz)
+    return achievement_view(catalog, data.unlocks, evaluated, data.as_of)
 
 
 def upcoming_milestones(view: dict[str, list], skills: list[dict]) -> list[dict[str, Any]]:
@@ -84,9 +101,17 @@ def upcoming_milestones(view: dict[str, list], skills: list[dict]) -> list[dict[
 
 def learner_achievements(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
     """`progress achievements LEARNER`: earned ones and progress toward the locked ones."""
-    data = load_learner(db, learner_id, tz=tz, as_of=as_of)
-    view = evaluate_badges(data, data.analyze())
-    return {"learner": {"id": learner_id, "name": data.name}, "as_of": data.as_of.isoformat(),
+    data = load_learner(db, learner_id, tz=tz, as_of=as_of, from_store=True)
+    return achievements_from(data, learner_rows(data))
+
+
+def achievements_from(data: LearnerData, rows: dict) -> dict[str, Any]:
+    """The `achievements` answer from the learner's rows (stored or computed)."""
+    from progress_cli.analytics import dated  # numpy: see badge_view
+
+    today = dated.day_number(data.as_of.astimezone(data.tz).date())
+    view = badge_view(data, rows, dated.current_streak(rows["days"], today)[0], today)
+    return {"learner": {"id": data.learner_id, "name": data.name}, "as_of": data.as_of.isoformat(),
             "points": sum(e["points"] for e in view["earned"]), **view}
 
 

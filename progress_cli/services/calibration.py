@@ -37,6 +37,16 @@ def refresh_calibration(conn: Connection, as_of: dt.datetime, tz: ZoneInfo) -> N
     forecasts.replace_calibration(conn, [{**c.as_row(), "computed_as_of": computed} for c in found.values()])
 
 
+def current_calibrations(conn: Connection, as_of: dt.datetime) -> dict | None:
+    """The stored calibrations when none was computed after `as_of` (no pandas), else None."""
+    from progress_cli.analytics.calibration import Calibration  # numpy; pandas only in calibrate
+
+    rows = forecasts.calibration_rows(conn)
+    if all(r["computed_as_of"] <= stored_time(as_of) for r in rows):
+        return {(r["scope"], r["horizon"]): Calibration.from_row(r) for r in rows}
+    return None
+
+
 def learner_samples(conn: Connection, learner_ids: list[str]) -> set[tuple]:
     """The stored replayed forecasts of these learners, to tell whether a recompute changed them."""
     return {tuple(r) for r in forecasts.forecast_samples(conn, learner_ids=learner_ids)}
@@ -58,11 +68,9 @@ def stored_calibrations(conn: Connection, as_of: dt.datetime, tz: ZoneInfo) -> d
     """The calibrations a forecast as of `as_of` may use (`analytics.calibration.Calibrations`):
     the stored ones, unless they were computed after `as_of`; then those of the samples of
     sets finished by as_of's local date (the slower path of a past `--as-of`)."""
-    from progress_cli.analytics.calibration import Calibration  # pandas: see _calibrate
-
-    rows = forecasts.calibration_rows(conn)
-    if all(r["computed_as_of"] <= stored_time(as_of) for r in rows):
-        return {(r["scope"], r["horizon"]): Calibration.from_row(r) for r in rows}
+    found = current_calibrations(conn, as_of)
+    if found is not None:
+        return found
     day = as_of.astimezone(tz).date()
     return _calibrate(forecasts.forecast_samples(conn, completed_until=day.isoformat()), day)
 

@@ -34,7 +34,7 @@ from progress_cli.certs.validity import expired
 from progress_cli.config import KEYS_FOLDER, data_dir, parse_as_of
 from progress_cli.errors import ProgressError, UsageError
 from progress_cli.services.output_files import certificate_paths, remove_quietly, write_atomic
-from progress_cli.services.store_access import open_engine, require_learners, stored_catalog
+from progress_cli.services.store_access import open_engine, read_catalog, require_learners, stored_catalog
 from progress_cli.store import activity, queries, read_snapshot, write_transaction
 from progress_cli.store import certs as store
 from progress_cli.store.engine import database_url
@@ -179,20 +179,26 @@ def _figures(engine: Engine, catalog: Catalog, learner_ids: list[str], tz: ZoneI
 
 def check_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:
     """`cert check`: each requirement with required / current / met, the certificate progress,
-    an estimated date of eligibility, and the learner's latest certificate."""
+    an estimated date of eligibility, and the learner's latest certificate.
+
+    The figures at as_of and at each of the TREND_WEEKS weeks before come from the learner's
+    own events in plain Python (analytics.learner_events: the full computation's figures, to
+    the last bit), so the check needs no pandas whatever the date (DESIGN 9)."""
+    # numpy on use: cert list, verify, revoke and keys need no analytics
+    from progress_cli.analytics.learner_events import LearnerEvents
 
     engine = open_engine(db)
     require_learners(engine, [learner_id])
-    catalog = stored_catalog(engine)
-    cert = _certification(catalog)
     moment = parse_as_of(as_of, tz)
-    moments = [moment - dt.timedelta(weeks=k) for k in range(TREND_WEEKS + 1)]
-    snapshots = _figures(engine, catalog, [learner_id], tz, moments)
-    results = [check(catalog, s.get(learner_id, Figures())) for s in snapshots]
     with read_snapshot(engine) as conn:
+        catalog = read_catalog(conn)
+        cert = _certification(catalog)
+        events = LearnerEvents(queries.live_events(conn, learner_ids=[learner_id]), catalog, tz)
         name = queries.learner_names(conn, [learner_id]).get(learner_id)
         latest = store.latest_certificate(conn, learner_id, cert.name)
     engine.dispose()
+    moments = [moment - dt.timedelta(weeks=k) for k in range(TREND_WEEKS + 1)]
+    results = [check(catalog, _event_figures(events.until(m), cert)) for m in moments]
     today = moment.astimezone(tz).date()
     history = [(m.astimezone(tz).date(), r) for m, r in zip(moments[1:], results[1:])]
     guess = estimate(results[0], history, today)
@@ -208,6 +214,17 @@ def check_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None =
                                   "basis": guess.basis, "reason": guess.reason},
         "certificate": None if latest is None else summary(latest, moment),
     }
+
+
+def _event_figures(events, certification) -> Figures:
+    """What the certification's requirements read, from a learner's events up to a moment
+    (`certs.figures.figures_by_learner` of the full analysis, for one learner)."""
+    if not events.has_events:
+        return Figures()
+    skills = events.skills()
+    return Figures(total_progress=events.total_progress(),
+                   module_scores={m: events.module_average(m) for m in certification.module_scores},
+                   skill_mastery={s: skills.get(s, {}).get("mastery") for s in certification.skill_mastery})
 
 
 def _requirement(r) -> dict[str, Any]:

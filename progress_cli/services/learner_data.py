@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from progress_cli.catalog import Catalog
 from progress_cli.config import parse_as_of
-from progress_cli.services.calibration import stored_calibrations
+from progress_cli.services.calibration import current_calibrations, stored_calibrations
+from progress_cli.services.learner_rows import Rows, analysed_rows, current_stored_rows
 from progress_cli.services.risk import read_peers
 from progress_cli.services.store_access import open_engine, read_catalog, require_learners
 from progress_cli.store import queries, read_snapshot
@@ -23,34 +25,42 @@ class LearnerData:
     learner_id: str
     name: str | None
     catalog: Catalog
-    events: Any  # the analytics input frame (services.frames.events_frame)
+    rows: list[tuple]  # the learner's live events (store.queries.EVENT_FRAME_COLUMNS)
     unlocks: list[dict[str, Any]]  # stored achievements_earned rows
     as_of: dt.datetime
     tz: ZoneInfo
     calibrations: dict | None = None  # the completion forecasts' (services.calibration), when asked for
     peers: dict | None = None  # {module_id: analytics.risk.ModulePeers} when asked for (status's risk)
+    stored: dict | None = None  # the derived rows of the last recompute, when they answer for as_of (DESIGN 9)
+
+    @cached_property
+    def events(self):
+        """The events up to as_of, in plain Python (analytics.learner_events: numpy, no pandas)."""
+        # on use: `leaderboard` imports this module (through services.achievements) and needs no numpy
+        from progress_cli.analytics.learner_events import LearnerEvents
+
+        return LearnerEvents(self.rows, self.catalog, self.tz).until(self.as_of)
 
     def analyze(self, as_of: dt.datetime | None = None):
-        from progress_cli.analytics import analyze  # pandas: see load_learner
+        # pandas (~0.3 s) only here: the reads that answer from `stored` never call it (DESIGN 9)
+        from progress_cli.analytics import analyze
+        from progress_cli.services.frames import events_frame
 
-        return analyze(self.events, self.catalog, self.tz.key, as_of or self.as_of)
+        return analyze(events_frame(self.rows), self.catalog, self.tz.key, as_of or self.as_of)
 
-    def skills_as_of(self, as_of: dt.datetime):
-        """Only the skill_progress frame as of another time (a full analysis costs more)."""
-        from progress_cli.analytics import prepare_events, skill_progress  # pandas: see load_learner
 
-        return skill_progress(prepare_events(self.events, self.catalog, self.tz.key, as_of))
+def learner_rows(data: LearnerData) -> Rows:
+    """The learner's derived rows: the stored ones when they answer for as_of, else the full
+    computation's (pandas)."""
+    return data.stored or analysed_rows(data.analyze(), data.catalog, data.as_of, data.learner_id)
 
 
 def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None,
-                 with_calibrations: bool = False, with_peers: bool = False) -> LearnerData:
+                 with_calibrations: bool = False, with_peers: bool = False, from_store: bool = False) -> LearnerData:
     """Events, name, catalog and unlocks of one learner (and, when asked for, the forecast
     calibrations and the peers of the modules they touched, for the risk); an unknown id
-    suggests close ones."""
-    # pandas (~0.3 s) only here: `leaderboard` imports this module (through services.achievements)
-    # and answers without it (DESIGN 9)
-    from progress_cli.services.frames import events_frame
-
+    suggests close ones. `from_store`: also the derived rows of the last recompute when they
+    answer for as_of (`learner_rows.current_stored_rows`), which spares the full computation."""
     moment = parse_as_of(as_of, tz)
     engine = open_engine(db)
     require_learners(engine, [learner_id])
@@ -59,10 +69,17 @@ def load_learner(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = 
         rows = queries.live_events(conn, learner_ids=[learner_id])
         name = queries.learner_names(conn, [learner_id]).get(learner_id)
         unlocks = stored_unlocks(conn, [learner_id])
-        calibrations = stored_calibrations(conn, moment, tz) if with_calibrations else None
+        stored = current_stored_rows(conn, learner_id, catalog, tz, moment, rows) if from_store else None
+        calibrations = None
+        if with_calibrations:
+            calibrations = current_calibrations(conn, moment)
+            if calibrations is None:  # recalibrating for a past moment takes pandas: the full path
+                stored, calibrations = None, stored_calibrations(conn, moment, tz)
         modules = sorted({row[_MODULE] for row in rows})
+        if stored is not None:  # the risk weighs only the modules not completed: no peers for the others
+            unfinished = {m["module_id"] for m in stored["modules"] if (m["completion_rate"] or 0) < 100}
+            modules = [m for m in modules if m in unfinished]
         # without --as-of, the peers of the last recompute: no scan of every learner's events
         peers = read_peers(conn, moment, tz, stored=as_of is None, modules=modules) if with_peers else None
     engine.dispose()
-    return LearnerData(learner_id, name, catalog, events_frame(rows), unlocks, moment, tz, calibrations, peers)
-
+    return LearnerData(learner_id, name, catalog, rows, unlocks, moment, tz, calibrations, peers, stored)

@@ -6,16 +6,15 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
+from progress_cli.analytics.dated import day_number, streak_on
 from progress_cli.catalog import Catalog
 from progress_cli.config import parse_as_of
 from progress_cli.services.risk import NO_RISK, store_peers, stored_learner_risks
 from progress_cli.services.store_access import open_engine, read_catalog
-from progress_cli.store import queries, read_snapshot
-from progress_cli.store.derived import LEARNER_PROGRESS as LP, MODULE_PROGRESS as MP
+from progress_cli.store import derived_reads, queries, read_snapshot
 from progress_cli.store.models import iso_time
-
 
 
 def list_learners(db: str, *, tz: ZoneInfo, as_of: str | None = None) -> list[dict[str, Any]]:
@@ -37,17 +36,27 @@ def learner_figures(conn: Connection, catalog: Catalog, tz: ZoneInfo, as_of: dt.
     completion per module, modules practised, events.
 
     Without `as_of`, from the last recompute (a streak whose last active day is before
-    yesterday reads 0); with it, computed from the events. Also the risk of DESIGN 5.7:
-    risk, at_risk, risk_module and the reasons.
+    yesterday reads 0; the events counted then); with it, computed from the events. Also the
+    risk of DESIGN 5.7: risk, at_risk, risk_module and the reasons.
     """
-    base = queries.learner_rows(conn)
-    progress, modules, risks = _stored(conn) if as_of is None else _computed(conn, catalog, tz, as_of)
+    if as_of is None:
+        progress, modules, risks = _stored(conn)
+        names = queries.all_learner_names(conn)
+        # the learners not recomputed since migration 11 (or never: the roster's without events) are counted now
+        uncounted = [lid for lid in names if progress.get(lid, {}).get("events") is None]
+        scanned = queries.learner_rows(conn, uncounted if len(uncounted) <= 500 else None) if uncounted else []
+        counted = {r["learner_id"]: r for r in scanned}
+        base = [counted.get(lid) or {"learner_id": lid, "name": name, "events": progress[lid]["events"], "last": None}
+                for lid, name in names.items()]
+    else:
+        base = queries.learner_rows(conn)
+        progress, modules, risks = _computed(conn, catalog, tz, as_of)
     today = (as_of or dt.datetime.now(dt.timezone.utc)).astimezone(tz).date()
     out = {}
     for r in base:
         lid = r["learner_id"]
         p = progress.get(lid, {})
-        m = modules.get(lid, [])
+        ids, levels, rates, attempts = modules.get(lid) or ([], [], [], [])
         risk = risks.get(lid, NO_RISK)
         last = p["last_activity"] if p else (None if as_of else r["last"])
         out[lid] = {
@@ -55,9 +64,9 @@ def learner_figures(conn: Connection, catalog: Catalog, tz: ZoneInfo, as_of: dt.
             "total_progress": p.get("total_progress"),
             "streak_days": _current_streak(p, today),
             "last_activity": iso_time(last),
-            "readiness": {row["module_id"]: row["readiness"] for row in m},
-            "modules": {row["module_id"]: row["completion_rate"] for row in m},
-            "modules_practised": {row["module_id"] for row in m if row["attempts"]},
+            "readiness": dict(zip(ids, levels)),
+            "modules": dict(zip(ids, rates)),
+            "modules_practised": {m for m, n in zip(ids, attempts) if n},
             "events": r["events"] or 0,
             "risk": risk["risk"],
             "at_risk": risk["at_risk"],
@@ -70,22 +79,11 @@ def learner_figures(conn: Connection, catalog: Catalog, tz: ZoneInfo, as_of: dt.
 def _current_streak(progress: dict, today: dt.date) -> int | None:
     if "streak_days" not in progress:
         return None  # never recomputed
-    last = progress.get("last_active_day")
-    if last is None or (today - dt.date.fromisoformat(last)).days > 1:
-        return 0
-    return progress["streak_days"]
+    return streak_on(progress.get("last_active_day"), progress["streak_days"], day_number(today))
 
 
 def _stored(conn) -> tuple[dict, dict, dict]:
-    progress = {r.learner_id: dict(r._mapping) for r in conn.execute(
-        select(LP.c.learner_id, LP.c.total_progress, LP.c.streak_days, LP.c.last_active_day, LP.c.last_activity))}
-    order = queries.MODULES
-    query = (select(MP.c.learner_id, MP.c.module_id, MP.c.readiness, MP.c.completion_rate, MP.c.attempts)
-             .join(order, order.c.module_id == MP.c.module_id, isouter=True)
-             .order_by(MP.c.learner_id, order.c.position.is_(None), order.c.position, MP.c.module_id))
-    modules: dict[str, list] = {}
-    for r in conn.execute(query):
-        modules.setdefault(r.learner_id, []).append(dict(r._mapping))
+    progress, modules = derived_reads.listing_rows(conn)
     return progress, modules, stored_learner_risks(conn)
 
 
@@ -99,7 +97,7 @@ def _computed(conn, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime) -> tupl
 
     peers = store_peers(conn, moment, tz)
     progress: dict[str, dict] = {}
-    modules: dict[str, list] = {}
+    modules: dict[str, list] = {}  # learner_id -> [module ids, readiness levels, completion rates, attempts]
     risks: dict[str, dict] = {}
     ids = queries.learner_ids(conn)
     for start in range(0, len(ids), BATCH_LEARNERS):  # as recompute reads: memory follows the batch
@@ -114,6 +112,7 @@ def _computed(conn, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime) -> tupl
             overall, ["learner_id", "total_progress", "streak_days", "last_active_day", "last_activity"],
             dates=("last_active_day",)))
         for r in records(result.modules, ["learner_id", "module_id", "readiness", "completion_rate", "attempts"]):
-            modules.setdefault(r["learner_id"], []).append(r)
+            for column, value in zip(modules.setdefault(r["learner_id"], [[], [], [], []]), list(r.values())[1:]):
+                column.append(value)
         risks.update((lid, learner_risk(m)) for lid, m in module_risks(result, peers).items())
     return progress, modules, risks

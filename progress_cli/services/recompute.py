@@ -32,6 +32,7 @@ from progress_cli.catalog import Catalog
 from progress_cli.services import recompute_jobs
 from progress_cli.services.calibration import calibrated_today, learner_samples, refresh_calibration
 from progress_cli.services.derive import ROW_TABLES, Derived
+from progress_cli.services.derived_rows import Stamp
 from progress_cli.services.risk import as_peers, merge_peers, stored_peers, stored_rows
 from progress_cli.services.shards import Shard
 from progress_cli.store import activity, queries, write_transaction
@@ -66,9 +67,10 @@ def recompute_learners(
     """Rebuild derived rows of these learners (None: everyone, or the shard's share of them)
     and store new unlocks. `jobs` > 1 derives the batches on that many processes;
     `on_start(learners)` is called once the work is under way and may return `advance(n)`."""
-    run = _Run(catalog, tz, as_of or dt.datetime.now(dt.timezone.utc), jobs, batch_size, on_start)
     outbox: list[tuple] = []
     with write_transaction(engine, shared=shard is not None) as conn:
+        stamp = Stamp(tz=tz.key, catalog_sha=catalog.fingerprint(), last_import=queries.last_import_id(conn))
+        run = _Run(catalog, tz, as_of or dt.datetime.now(dt.timezone.utc), stamp, jobs, batch_size, on_start)
         ids = queries.learner_ids(conn) if learner_ids is None else sorted(set(learner_ids))
         if shard is not None:
             ids = [i for i in ids if shard.takes(i)]
@@ -96,6 +98,7 @@ class _Run:
     catalog: Catalog
     tz: ZoneInfo
     as_of: dt.datetime
+    stamp: Stamp
     jobs: int
     batch_size: int
     on_start: Callable[[int], Advance | None] | None
@@ -117,7 +120,7 @@ def _rebuild(engine: Engine, conn: Connection, ids: list[str], run: _Run, *, eve
     peers_found: dict[str, dict] = {}
     pending = []
     with recompute_jobs.derived(engine, conn, [(b[0], b[-1]) if by_range else b for b in batches],
-                                catalog=run.catalog, tz=run.tz, as_of=run.as_of, jobs=run.jobs,
+                                catalog=run.catalog, tz=run.tz, as_of=run.as_of, stamp=run.stamp, jobs=run.jobs,
                                 shard_peers=shard) as work:
         advance = run.on_start(len(ids)) if run.on_start else None
         for batch, derived in zip(batches, work.results):

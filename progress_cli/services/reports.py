@@ -105,9 +105,9 @@ def period_awards(engine: Engine, catalog: Catalog, learner_ids: list[str], peri
     if not catalog.achievements:
         return {}
     evaluated = evaluate(now.prepared, catalog.achievements, current_overrides(now))
-    per_learner: dict[str, _Rows] = {}
+    per_learner: dict[str, list] = {}
     for row in evaluated.itertuples():  # once for the batch: per-learner frames cost ~10 ms each
-        per_learner.setdefault(row.learner_id, _Rows()).append(row)
+        per_learner.setdefault(row.learner_id, []).append(row)
     with read_snapshot(engine) as conn:
         unlocks: dict[str, list] = {}
         for u in stored_unlocks(conn, learner_ids):
@@ -121,18 +121,11 @@ def period_awards(engine: Engine, catalog: Catalog, learner_ids: list[str], peri
     start = period.start_moment(tz)
     out = {}
     for lid in learner_ids:
-        view = achievement_view(catalog, unlocks.get(lid, []), per_learner.get(lid, _Rows()), moment)
+        view = achievement_view(catalog, unlocks.get(lid, []), per_learner.get(lid, []), moment)
         earned = [{k: a[k] for k in ("id", "name", "type", "points", "earned_at")} for a in view["earned"]
                   if start <= dt.datetime.fromisoformat(a["earned_at"]) <= moment]
         out[lid] = {"achievements": earned, "milestones": upcoming_milestones(view, skills.get(lid, []))}
     return out
-
-
-class _Rows(list):
-    """One learner's rows of `evaluate(...)`, read the way `achievement_view` reads a frame."""
-
-    def itertuples(self):
-        return iter(self)
 
 
 def learner_charts(db: str, learner_id: str, *, tz: ZoneInfo, as_of: str | None = None) -> dict[str, Any]:

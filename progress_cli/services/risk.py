@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 from sqlalchemy import Connection, select
 
 from progress_cli.json_output import to_json
@@ -31,7 +31,7 @@ def stored_peers(conn: Connection, tz: ZoneInfo, modules: list[str] | None = Non
 
 def as_peers(found: dict[str, dict], tz: ZoneInfo) -> dict:
     """{module_id: ModulePeers} of the counts `queries.module_peers` returns."""
-    from progress_cli.analytics.risk import ModulePeers  # the analytics load pandas: not on `learners`' fast path
+    from progress_cli.analytics.risk import ModulePeers  # numpy: `learners` lists the stored risks without it
 
     out = {}
     for module_id, row in found.items():
@@ -67,7 +67,7 @@ def merge_peers(found: dict[str, dict], part: dict[str, dict]) -> None:
 
 def stored_rows(module_risks: dict[str, list[dict]]) -> list[dict[str, Any]]:
     """`module_risk` rows of {learner_id: [module risk, ...]} (the learner's top one flagged)."""
-    from progress_cli.analytics.risk import is_at_risk, learner_risk  # pandas: see as_peers
+    from progress_cli.analytics.risk import is_at_risk, learner_risk  # numpy: see as_peers
 
     rows = []
     for learner_id, modules in module_risks.items():
@@ -83,7 +83,7 @@ def stored_learner_risks(conn: Connection) -> dict[str, dict[str, Any]]:
     (without importing the analytics: `learners` stays fast)."""
     query = select(MR.c.learner_id, MR.c.module_id, MR.c.risk, MR.c.at_risk, MR.c.reasons).where(MR.c.top == True)  # noqa: E712
     return {r.learner_id: {"risk": r.risk, "at_risk": bool(r.at_risk), "module_id": r.module_id,
-                           "reasons": json.loads(r.reasons)} for r in conn.execute(query)}
+                           "reasons": orjson.loads(r.reasons)} for r in conn.execute(query)}
 
 
 def read_peers(conn: Connection, moment: dt.datetime, tz: ZoneInfo, *, stored: bool,

@@ -46,6 +46,8 @@ def require_learners(engine: Engine, learner_ids: list[str]) -> None:
     """Raise UnknownLearner, suggesting the closest ids, for an id the store does not have."""
 
     with read_snapshot(engine) as conn:
+        if len(learner_ids) == 1 and queries.learner_names(conn, learner_ids):
+            return  # the common case, without reading every id
         known = queries.learner_ids(conn)
     known_set = set(known)
     for learner_id in learner_ids:

@@ -26,6 +26,16 @@ LEARNER_PROGRESS = Table(
     counter("attempts"),
     stamp("last_activity", nullable=True),
     local_date("predicted_completion_date"),
+    # Migration 11: what the reads need to answer from these rows (DESIGN 9). Null until the
+    # learner's first recompute after the upgrade; the reads compute from the events till then.
+    Column("tz", String),  # the zone of the recompute (--tz): days and weeks are counted in it
+    Column("catalog_sha", String(64)),  # Catalog.fingerprint() of the catalog it used
+    Column("last_import", Integer),  # the newest import (imports.id) the recompute saw; 0 before any
+    Column("peak_hours", Text),  # JSON: patterns.peak_hours
+    Column("events", Integer),  # the learner's live events when recomputed (`learners` lists it)
+    # JSON: [module_ids, readiness levels, completion rates, attempts], catalog order:
+    # `learners` and the leaderboard read one row per learner
+    Column("modules", Text),
 )
 
 MODULE_PROGRESS = Table(
@@ -73,6 +83,7 @@ DAILY_ACTIVITY = Table(
     counter("skills_practised"),
     flag("active"),
     counter("streak"),
+    Column("practice_s", Float),  # migration 11 (weekly sums add seconds, as the analytics do)
 )
 
 # A learner's session: its session_id, or the key inferred from a 30-minute gap (DESIGN 2).
@@ -139,6 +150,25 @@ PEER_TASKS = Table(
     stamp("first_at", nullable=True),
 )
 
+# What a learner's events say of each catalog achievement (migration 11; analytics
+# `achievements.achievement_states`): the reads finish progress and estimated dates from it at
+# any later moment (`achievement_progress.evaluated_rows`).
+ACHIEVEMENT_PROGRESS = Table(
+    "achievement_progress", metadata,
+    pk("learner_id"),
+    pk("achievement_id"),
+    stamp("earned_at", nullable=True),  # the satisfying event, null while locked
+    required("current", Text),  # JSON: each requirement's value after the learner's last event
+    required("history", Text),  # JSON: per requirement, null or {"base", "changes"}
+)
+
 # The tables of migration 2; a step never changes once released, so later tables are added here.
 FIRST_DERIVED_TABLES = [LEARNER_PROGRESS, MODULE_PROGRESS, SKILL_PROGRESS, DAILY_ACTIVITY]
-DERIVED_TABLES = [*FIRST_DERIVED_TABLES, SESSIONS, FORECAST_SAMPLES, MODULE_RISK, PEER_TASKS]
+DERIVED_TABLES = [*FIRST_DERIVED_TABLES, SESSIONS, FORECAST_SAMPLES, MODULE_RISK, PEER_TASKS, ACHIEVEMENT_PROGRESS]
+# Columns migration 11 adds to tables an older store already has: (table, column, SQL type).
+READS_COLUMNS = [
+    ("learner_progress", "tz", "VARCHAR"), ("learner_progress", "catalog_sha", "VARCHAR(64)"),
+    ("learner_progress", "last_import", "INTEGER"), ("learner_progress", "peak_hours", "TEXT"),
+    ("learner_progress", "events", "INTEGER"), ("learner_progress", "modules", "TEXT"),
+    ("daily_activity", "practice_s", "FLOAT"),
+]

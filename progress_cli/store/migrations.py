@@ -82,6 +82,16 @@ def m010_module_risk(conn: Connection) -> None:
     models.metadata.create_all(conn, tables=[derived.MODULE_RISK, derived.PEER_TASKS])
 
 
+def m011_reads(conn: Connection) -> None:
+    """What the read commands answer from without the events (DESIGN 9): the zone, catalog and
+    newest import each learner's figures were computed with, peak hours, each day's practice
+    seconds, and the achievements' states; filled at each learner's next recompute."""
+    for table, column, kind in derived.READS_COLUMNS:
+        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    models.metadata.create_all(conn, tables=[derived.ACHIEVEMENT_PROGRESS])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", m001_initial),
     (2, "derived progress tables", m002_derived_progress),
@@ -93,6 +103,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (8, "certificate status-list index", m008_status_list_index),
     (9, "roster columns and deliveries", m009_roster_and_deliveries),
     (10, "module risk", m010_module_risk),
+    (11, "reads from stored rows", m011_reads),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 

@@ -63,23 +63,37 @@ def has_voids(conn: Connection) -> bool:
     return conn.execute(select(VOIDS.c.event_id).limit(1)).first() is not None
 
 
-def learner_rows(conn: Connection) -> list[dict[str, Any]]:
-    """Every learner with name, event count and last activity (UTC text), by id."""
+def learner_rows(conn: Connection, learner_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Every learner (or these) with name, event count and last activity (UTC text), by id: a
+    scan of their events (derived_reads.listing_rows has the counts of the last recompute)."""
     live = EVENTS.c.voided == False  # noqa: E712
-    stats = (
-        select(EVENTS.c.learner_id, func.count().label("events"), func.max(EVENTS.c.timestamp).label("last"))
-        .where(live).group_by(EVENTS.c.learner_id).subquery()
-    )
+    stats = select(EVENTS.c.learner_id, func.count().label("events"), func.max(EVENTS.c.timestamp).label("last"))
+    if learner_ids is not None:
+        stats = stats.where(EVENTS.c.learner_id.in_(learner_ids))
+    stats = stats.where(live).group_by(EVENTS.c.learner_id).subquery()
     query = (
         select(LEARNERS.c.learner_id, LEARNERS.c.name, stats.c.events, stats.c.last)
         .join(stats, stats.c.learner_id == LEARNERS.c.learner_id, isouter=True)
         .order_by(LEARNERS.c.learner_id)
     )
+    if learner_ids is not None:
+        query = query.where(LEARNERS.c.learner_id.in_(learner_ids))
     return [dict(r._mapping) for r in conn.execute(query)]
 
 
 def learner_ids(conn: Connection) -> list[str]:
     return list(conn.execute(select(LEARNERS.c.learner_id).order_by(LEARNERS.c.learner_id)).scalars())
+
+
+def all_learner_names(conn: Connection) -> dict[str, str | None]:
+    """Every learner's name (None without one), by id."""
+    return dict(conn.execute(select(LEARNERS.c.learner_id, LEARNERS.c.name).order_by(LEARNERS.c.learner_id)).all())
+
+
+def last_import_id(conn: Connection) -> int:
+    """The id of the newest import (0 before any): recompute stores it beside each learner's
+    figures, and a newer import of the learner's events makes the reads compute from the events."""
+    return conn.execute(select(func.max(IMPORTS.c.id))).scalar() or 0
 
 
 def table_counts(conn: Connection) -> dict[str, int]:

@@ -1,0 +1,97 @@
+"""One learner's derived rows as recompute stored them, and the listing of every learner: what
+the interactive reads answer from (DESIGN 9). Keyword-only helpers, take a Connection.
+
+Values come as the driver gives them through Core: JSON columns are text until `parsed_*`
+reads them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, exists, select
+
+from progress_cli.store import queries
+from progress_cli.store.derived import ACHIEVEMENT_PROGRESS as STATES
+from progress_cli.store.derived import DAILY_ACTIVITY, LEARNER_PROGRESS, MODULE_PROGRESS, SESSIONS, SKILL_PROGRESS
+from progress_cli.store.models import EVENTS, MODULES, VOIDS
+
+PROGRESS = LEARNER_PROGRESS
+
+
+def stored_progress(conn: Connection, learner_id: str) -> dict[str, Any] | None:
+    """The learner's learner_progress row (JSON columns parsed), or None before any recompute."""
+    row = conn.execute(select(PROGRESS).where(PROGRESS.c.learner_id == learner_id)).first()
+    return None if row is None else parsed_progress(dict(row._mapping))
+
+
+def parsed_progress(row: dict[str, Any]) -> dict[str, Any]:
+    """A learner_progress row with its JSON columns read (the stored one, or one about to be)."""
+    return row | {c: None if row.get(c) is None else json.loads(row[c]) for c in ("strengths", "weaknesses", "peak_hours")}
+
+
+def parsed_skill(row: dict[str, Any]) -> dict[str, Any]:
+    return row | {"next_milestone": None if row["next_milestone"] is None else json.loads(row["next_milestone"])}
+
+
+def parsed_state(row: dict[str, Any]) -> dict[str, Any]:
+    """An achievement_progress row with `current` and `history` read."""
+    return row | {"current": json.loads(row["current"]), "history": json.loads(row["history"])}
+
+
+def changed_since(conn: Connection, learner_id: str, last_import: int) -> bool:
+    """Has an import newer than `last_import` added a live event of the learner, or voided one?"""
+    if queries.last_import_id(conn) <= last_import:
+        return False
+    added = select(EVENTS.c.event_id).where(EVENTS.c.learner_id == learner_id, EVENTS.c.import_id > last_import,
+                                            EVENTS.c.voided == False)  # noqa: E712
+    voided = select(VOIDS.c.event_id).join(EVENTS, EVENTS.c.event_id == VOIDS.c.target_event_id).where(
+        EVENTS.c.learner_id == learner_id, VOIDS.c.import_id > last_import)
+    return bool(conn.execute(select(exists(added) | exists(voided))).scalar())
+
+
+def stored_rows(conn: Connection, learner_id: str) -> dict[str, list[dict[str, Any]]]:
+    """The learner's module, skill, daily, session and achievement rows (stored order; JSON
+    columns parsed): {"modules", "skills", "days", "sessions", "achievements"}."""
+    def rows(table, *columns, order=()):
+        picked = [table.c[c] for c in columns] or [c for c in table.c if c.name != "learner_id"]
+        query = select(*picked).where(table.c.learner_id == learner_id)
+        return [dict(r._mapping) for r in conn.execute(query.order_by(*(table.c[c] for c in order)))]
+
+    return {
+        "modules": rows(MODULE_PROGRESS),
+        "skills": [parsed_skill(s) for s in rows(SKILL_PROGRESS, "skill", "attempts", "current_level",
+                                                 "improvement_rate", "consistency", "mastery", "level",
+                                                 "next_milestone")],
+        "days": rows(DAILY_ACTIVITY, "day", "practice_s", "practice_minutes", "active", "streak", order=("day",)),
+        "sessions": rows(SESSIONS, "session_id", "module_id", "started_at", "practice_s", "events", "average_score"),
+        "achievements": [parsed_state(a) for a in rows(STATES, "achievement_id", "earned_at", "current", "history")],
+    }
+
+
+def listing_rows(conn: Connection) -> tuple[dict[str, dict], dict[str, list]]:
+    """Every recomputed learner's figures (total_progress, streak_days, last_active_day,
+    last_activity, events) and modules (catalog order), as `learners` and the leaderboard list
+    them: ({learner_id: row}, {learner_id: [module_ids, readiness levels, completion rates,
+    attempts]}). One row per learner (learner_progress.modules, migration 11), or the
+    module_progress rows of a store not recomputed since."""
+    progress, modules = {}, {}
+    for r in conn.execute(select(PROGRESS.c.learner_id, PROGRESS.c.total_progress, PROGRESS.c.streak_days,
+                                 PROGRESS.c.last_active_day, PROGRESS.c.last_activity, PROGRESS.c.events,
+                                 PROGRESS.c.modules)):
+        progress[r.learner_id] = {"total_progress": r.total_progress, "streak_days": r.streak_days,
+                                  "last_active_day": r.last_active_day, "last_activity": r.last_activity,
+                                  "events": r.events}
+        modules[r.learner_id] = r.modules
+    if all(m is not None for m in modules.values()):
+        return progress, {lid: orjson.loads(text) for lid, text in modules.items()}
+    mp = MODULE_PROGRESS
+    query = (select(mp.c.learner_id, mp.c.module_id, mp.c.readiness, mp.c.completion_rate, mp.c.attempts)
+             .join(MODULES, MODULES.c.module_id == mp.c.module_id, isouter=True)
+             .order_by(mp.c.learner_id, MODULES.c.position.is_(None), MODULES.c.position, mp.c.module_id))
+    modules = {}
+    for learner_id, *values in conn.execute(query):
+        for column, value in zip(modules.setdefault(learner_id, [[], [], [], []]), values):
+            column.append(value)
+    return progress, modules
