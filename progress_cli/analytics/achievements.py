@@ -40,7 +40,6 @@ def evaluate(prepared: Prepared, achievements: tuple[Achievement, ...] | list[Ac
     which drops to 0 after a missed day even without a new event).
     """
     current = _with_current_values(prepared, achievements, dict(current or {}))
-    n_learners = len(prepared.learners)
     out: dict[str, list] = {c: [] for c in ACHIEVEMENT_COLUMNS}
     for achievement, (timeline, earned, now_values, then_values) in zip(achievements, _walk(prepared, achievements)):
         now_values = [np.asarray(current[r.metric], dtype=float) if r.metric in current else now

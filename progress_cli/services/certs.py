@@ -21,7 +21,6 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from progress_cli import config
 from progress_cli.catalog import Catalog
 from progress_cli.certs import codes, issuing, keys, statuslist
 from progress_cli.certs.credential import build_credential, sign

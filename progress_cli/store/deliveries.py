@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Connection, Integer, String, Table, Text, UniqueConstraint, insert, select, update
+from sqlalchemy import Column, Connection, Integer, String, Table, Text, UniqueConstraint, select, update
 
 from progress_cli.store.dialect import insert_ignore
 from progress_cli.store.models import counter, iso_time, metadata, required, stamp, stored_time
