@@ -12,6 +12,7 @@ from sqlalchemy import Connection, select
 from progress_cli.json_output import to_json
 from progress_cli.store import queries
 from progress_cli.store.derived import MODULE_RISK as MR
+from progress_cli.store.dialect import driver_rows
 from progress_cli.store.models import STORED_TIME, stored_time
 
 NO_RISK = {"risk": None, "at_risk": False, "module_id": None, "reasons": []}
@@ -82,8 +83,9 @@ def stored_learner_risks(conn: Connection) -> dict[str, dict[str, Any]]:
     """{learner_id: {"risk", "at_risk", "module_id", "reasons"}} from the last recompute
     (without importing the analytics: `learners` stays fast)."""
     query = select(MR.c.learner_id, MR.c.module_id, MR.c.risk, MR.c.at_risk, MR.c.reasons).where(MR.c.top == True)  # noqa: E712
-    return {r.learner_id: {"risk": r.risk, "at_risk": bool(r.at_risk), "module_id": r.module_id,
-                           "reasons": orjson.loads(r.reasons)} for r in conn.execute(query)}
+    return {learner_id: {"risk": risk, "at_risk": bool(at_risk), "module_id": module_id,
+                         "reasons": orjson.loads(reasons)}
+            for learner_id, module_id, risk, at_risk, reasons in driver_rows(conn, query)}  # 10k rows: no Row objects
 
 
 def read_peers(conn: Connection, moment: dt.datetime, tz: ZoneInfo, *, stored: bool,

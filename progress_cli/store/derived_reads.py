@@ -13,6 +13,7 @@ import orjson
 from sqlalchemy import Connection, exists, select
 
 from progress_cli.store import queries
+from progress_cli.store.dialect import driver_rows
 from progress_cli.store.derived import ACHIEVEMENT_PROGRESS as STATES
 from progress_cli.store.derived import DAILY_ACTIVITY, LEARNER_PROGRESS, MODULE_PROGRESS, SESSIONS, SKILL_PROGRESS
 from progress_cli.store.models import EVENTS, MODULES, VOIDS
@@ -77,13 +78,12 @@ def listing_rows(conn: Connection) -> tuple[dict[str, dict], dict[str, list]]:
     attempts]}). One row per learner (learner_progress.modules, migration 11), or the
     module_progress rows of a store not recomputed since."""
     progress, modules = {}, {}
-    for r in conn.execute(select(PROGRESS.c.learner_id, PROGRESS.c.total_progress, PROGRESS.c.streak_days,
-                                 PROGRESS.c.last_active_day, PROGRESS.c.last_activity, PROGRESS.c.events,
-                                 PROGRESS.c.modules)):
-        progress[r.learner_id] = {"total_progress": r.total_progress, "streak_days": r.streak_days,
-                                  "last_active_day": r.last_active_day, "last_activity": r.last_activity,
-                                  "events": r.events}
-        modules[r.learner_id] = r.modules
+    query = select(PROGRESS.c.learner_id, PROGRESS.c.total_progress, PROGRESS.c.streak_days,
+                   PROGRESS.c.last_active_day, PROGRESS.c.last_activity, PROGRESS.c.events, PROGRESS.c.modules)
+    for learner_id, total, streak, last_day, last, events, listed in driver_rows(conn, query):  # 10k rows: no Row objects
+        progress[learner_id] = {"total_progress": total, "streak_days": streak, "last_active_day": last_day,
+                                "last_activity": last, "events": events}
+        modules[learner_id] = listed
     if all(m is not None for m in modules.values()):
         return progress, {lid: orjson.loads(text) for lid, text in modules.items()}
     mp = MODULE_PROGRESS
@@ -91,7 +91,7 @@ def listing_rows(conn: Connection) -> tuple[dict[str, dict], dict[str, list]]:
              .join(MODULES, MODULES.c.module_id == mp.c.module_id, isouter=True)
              .order_by(mp.c.learner_id, MODULES.c.position.is_(None), MODULES.c.position, mp.c.module_id))
     modules = {}
-    for learner_id, *values in conn.execute(query):
+    for learner_id, *values in driver_rows(conn, query):
         for column, value in zip(modules.setdefault(learner_id, [[], [], [], []]), values):
             column.append(value)
     return progress, modules

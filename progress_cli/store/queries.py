@@ -87,7 +87,8 @@ def learner_ids(conn: Connection) -> list[str]:
 
 def all_learner_names(conn: Connection) -> dict[str, str | None]:
     """Every learner's name (None without one), by id."""
-    return dict(conn.execute(select(LEARNERS.c.learner_id, LEARNERS.c.name).order_by(LEARNERS.c.learner_id)).all())
+    return dict(driver_rows(conn, select(LEARNERS.c.learner_id, LEARNERS.c.name).order_by(LEARNERS.c.learner_id)))
+
 
 
 def last_import_id(conn: Connection) -> int:
