@@ -19,4 +19,4 @@ def learners(ctx: typer.Context, as_of: AsOf = None, json_out: JsonOut = False) 
     if json_out or settings.json:
         emit_json(rows)
     else:
-        console().print(learners_table(rows, settings.tz))
+        console().print(learners_table(rows, settings.tz), crop=False)  # a pipe gets whole lines

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from rich.table import Table
 
+from progress_cli.render.listing import Listing, Span
+
 READINESS_STYLE = {"BEGINNER": "red", "DEVELOPING": "yellow", "PROFICIENT": "green", "ADVANCED": "bold cyan"}
 
 
@@ -25,20 +27,14 @@ def import_summary_table(files, *, dry_run: bool) -> Table:
     return table
 
 
-def learners_table(rows: list[dict[str, Any]], tz: ZoneInfo) -> Table:
+def learners_table(rows: list[dict[str, Any]], tz: ZoneInfo) -> Listing:
     """Readiness is one coloured letter per module (B, D, P, A), in catalog order."""
-    table = Table(title=f"Learners ({len(rows)})", caption="readiness per module: B beginner · D developing · "
-                  "P proficient · A advanced · risk of not finishing a module in time (! at risk)")
-    table.add_column("learner")
-    table.add_column("name")
-    table.add_column("progress", justify="right")
-    table.add_column("streak", justify="right")
-    table.add_column("readiness")
-    table.add_column("last activity")
-    table.add_column("events", justify="right")
-    table.add_column("risk", justify="right")
+    table = Listing(f"Learners ({len(rows)})",
+                    ["learner", "name", "progress", "streak", "readiness", "last activity", "events", "risk"],
+                    right={2, 3, 6, 7}, caption="readiness per module: B beginner · D developing · P proficient · "
+                    "A advanced · risk of not finishing a module in time (! at risk)")
     for r in rows:
-        readiness = "".join(f"[{READINESS_STYLE.get(level, '')}]{level[0]}[/]" for level in r["readiness"].values())
+        readiness = [(level[0], READINESS_STYLE.get(level, "")) for level in r["readiness"].values()]
         table.add_row(
             r["learner_id"], r["name"] or "",
             "—" if r["total_progress"] is None else f"{r['total_progress']:.0f}%",
@@ -48,11 +44,11 @@ def learners_table(rows: list[dict[str, Any]], tz: ZoneInfo) -> Table:
     return table
 
 
-def _risk(row: dict[str, Any]) -> str:
+def _risk(row: dict[str, Any]) -> Span:
     """The risk of not finishing a started module in time (DESIGN 5.7); red when at risk."""
     if row.get("risk") is None:
-        return "—"
-    return f"[red]{row['risk'] * 100:.0f}%![/red]" if row["at_risk"] else f"{row['risk'] * 100:.0f}%"
+        return ("—", "")
+    return (f"{row['risk'] * 100:.0f}%!", "red") if row["at_risk"] else (f"{row['risk'] * 100:.0f}%", "")
 
 
 def _local(iso: str | None, tz: ZoneInfo) -> str:
