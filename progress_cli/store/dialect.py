@@ -112,15 +112,9 @@ def driver_rows(conn: Connection, query) -> list[tuple]:
     through a server-side cursor, so the client holds the rows once, as tuples."""
     if conn.dialect.name != "sqlite":
         return [tuple(r) for r in conn.execute(query.execution_options(yield_per=5000))]
-    if not conn.in_transaction():
-        conn.begin()  # as conn.execute would: a read_snapshot's BEGIN fixes its snapshot
-    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
-    if compiled.positional:
-        params = tuple(params[name] for name in compiled.positiontup)
-    cursor = conn.connection.driver_connection.cursor()
+    # executed as any query (compiled once, logged, seen by event hooks); only the rows skip Core
+    result = conn.execute(query)
     try:
-        cursor.execute(str(compiled), params)
-        return cursor.fetchall()
+        return result.cursor.fetchall()
     finally:
-        cursor.close()
+        result.close()
