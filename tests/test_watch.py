@@ -1,5 +1,6 @@
 """`progress watch`: the activity outbox followed from another process."""
 
+import codecs
 import json
 import os
 import subprocess
@@ -18,10 +19,17 @@ def run(env, *args, check=True):
 
 def read_until(proc, kind, timeout=20.0):
     """Read JSON lines from a running watcher until one of type `kind` (or `timeout` seconds)."""
-    os.set_blocking(proc.stdout.fileno(), False)
+    # the file descriptor, not the text stream: a text stream read with nothing yet to read
+    # raises TypeError instead of returning nothing
+    fd = proc.stdout.fileno()
+    os.set_blocking(fd, False)
+    decoder = codecs.getincrementaldecoder("utf-8")()
     lines, buffer, deadline = [], "", time.monotonic() + timeout
     while not any(line["type"] == kind for line in lines) and time.monotonic() < deadline:
-        chunk = proc.stdout.read()
+        try:
+            chunk = decoder.decode(os.read(fd, 65536))
+        except BlockingIOError:
+            chunk = ""
         if chunk:
             buffer += chunk
             *done, buffer = buffer.split("\n")
