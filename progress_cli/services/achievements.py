@@ -126,31 +126,42 @@ def leaderboard(db: str, *, tz: ZoneInfo, by: str = "points", period: str = "all
     moment = parse_as_of(as_of, tz)
     engine = open_engine(db)
     try:
-        with read_snapshot(engine) as conn:  # figures and unlocks of one moment
+        with read_snapshot(engine) as conn:  # names, figures and unlocks of one moment
             catalog = read_catalog(conn)
             if module is not None and catalog.module(module) is None:
                 if module not in set(conn.execute(select(queries.MODULES.c.module_id)).scalars()):
                     raise UsageError(f"no module {module!r} in the catalog or the events")
-            figures = learner_figures(conn, catalog, tz, as_of and moment)
-            unlocks = stored_unlocks(conn)
+            if by == "points":  # the stored unlocks alone: no learner's figures
+                names = queries.all_learner_names(conn)
+                values = _points(catalog, stored_unlocks(conn), names, moment, tz, period, module)
+            else:
+                figures, modules = learner_figures(conn, catalog, tz, as_of and moment)
+                names = {lid: f["name"] for lid, f in figures.items()}
+                values = _figure_values(figures, modules, by, module)
     finally:
         engine.dispose()
-    if by == "points":
-        values = _points(catalog, unlocks, figures, moment, tz, period, module)
-    elif by == "progress":
-        values = {lid: (f["modules"].get(module) if module else f["total_progress"]) for lid, f in figures.items()}
-    else:
-        values = {lid: f["streak_days"] for lid, f in figures.items()
-                  if module is None or module in f["modules_practised"]}
-    return {"by": by, "period": period, "module": module, "as_of": moment.isoformat(),
-            "rows": _rank(values, {lid: f["name"] for lid, f in figures.items()})}
+    return {"by": by, "period": period, "module": module, "as_of": moment.isoformat(), "rows": _rank(values, names)}
 
 
-def _points(catalog, unlocks, figures, moment, tz, period, module) -> dict[str, float]:
-    """Points earned in the period: those stored with each unlock, not the catalog's today."""
+def _figure_values(figures: dict[str, dict], modules: dict[str, list], by: str,
+                   module: str | None) -> dict[str, float | None]:
+    """Each learner's progress (total, or in `module`) or streak (of those who practised
+    `module`); `modules`: learner_figures' module columns (ids, levels, rates, attempts)."""
+    def in_module(lid: str, column: int):  # 2: the completion rate, 3: the attempts
+        listed = modules.get(lid) or ([], [], [], [])
+        return dict(zip(listed[0], listed[column])).get(module)
+
+    if by == "progress":
+        return {lid: (in_module(lid, 2) if module else f["total_progress"]) for lid, f in figures.items()}
+    return {lid: f["streak_days"] for lid, f in figures.items() if module is None or in_module(lid, 3)}
+
+
+def _points(catalog, unlocks, learners, moment, tz, period, module) -> dict[str, float]:
+    """Points each of `learners` earned in the period: those stored with each unlock, not the
+    catalog's today."""
     start, end = _period_bounds(moment, tz, period)
     of_module = {a.id for a in catalog.achievements if any(r.arg == module for r in a.requirements)}
-    totals = {lid: 0.0 for lid in figures}
+    totals = {lid: 0.0 for lid in learners}
     for u in unlocks:
         at = dt.datetime.fromisoformat(u["earned_at"].replace("Z", "+00:00"))
         if ((module is None or u["achievement_id"] in of_module) and u["learner_id"] in totals

@@ -23,21 +23,21 @@ def list_learners(db: str, *, tz: ZoneInfo, as_of: str | None = None) -> list[di
     engine = open_engine(db)
     try:
         with read_snapshot(engine) as conn:
-            figures = learner_figures(conn, read_catalog(conn), tz, parse_as_of(as_of, tz) if as_of else None)
+            rows, _ = learner_figures(conn, read_catalog(conn), tz, parse_as_of(as_of, tz) if as_of else None)
     finally:
         engine.dispose()
-    keys = ("name", "total_progress", "streak_days", "last_activity", "readiness", "events", "risk", "at_risk",
-            "risk_module", "reasons")
-    return [{"learner_id": lid, **{k: f[k] for k in keys}} for lid, f in figures.items()]
+    return list(rows.values())
 
 
-def learner_figures(conn: Connection, catalog: Catalog, tz: ZoneInfo, as_of: dt.datetime | None) -> dict[str, dict]:
-    """Per learner (by id): name, total_progress, streak_days, last_activity, readiness and
-    completion per module, modules practised, events.
+def learner_figures(conn: Connection, catalog: Catalog, tz: ZoneInfo,
+                    as_of: dt.datetime | None) -> tuple[dict[str, dict], dict[str, list]]:
+    """({learner_id: the row `learners --json` prints}, {learner_id: [module ids, readiness
+    levels, completion rates, attempts]}), by id: name, total_progress, streak_days,
+    last_activity, readiness per module, events, and the risk of DESIGN 5.7 (risk, at_risk,
+    risk_module, reasons).
 
     Without `as_of`, from the last recompute (a streak whose last active day is before
-    yesterday reads 0; the events counted then); with it, computed from the events. Also the
-    risk of DESIGN 5.7: risk, at_risk, risk_module and the reasons.
+    yesterday reads 0; the events counted then); with it, computed from the events.
     """
     if as_of is None:
         progress, modules, risks = _stored(conn)
@@ -56,24 +56,23 @@ def learner_figures(conn: Connection, catalog: Catalog, tz: ZoneInfo, as_of: dt.
     for r in base:
         lid = r["learner_id"]
         p = progress.get(lid, {})
-        ids, levels, rates, attempts = modules.get(lid) or ([], [], [], [])
+        ids, levels = (modules.get(lid) or ([], []))[:2]
         risk = risks.get(lid, NO_RISK)
         last = p["last_activity"] if p else (None if as_of else r["last"])
         out[lid] = {
+            "learner_id": lid,
             "name": r["name"],
             "total_progress": p.get("total_progress"),
             "streak_days": _current_streak(p, today),
             "last_activity": iso_time(last),
             "readiness": dict(zip(ids, levels)),
-            "modules": dict(zip(ids, rates)),
-            "modules_practised": {m for m, n in zip(ids, attempts) if n},
             "events": r["events"] or 0,
             "risk": risk["risk"],
             "at_risk": risk["at_risk"],
             "risk_module": risk["module_id"],
             "reasons": risk["reasons"],
         }
-    return out
+    return out, modules
 
 
 def _current_streak(progress: dict, today: dt.date) -> int | None:
