@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
-import typer
 
 from progress_cli.json_output import to_json
 
@@ -19,7 +19,9 @@ def console(stderr: bool = False):
 
 def emit_json(data: Any) -> None:
     """`data` on stdout as the `--json` output of a command (indented; see `json_output`)."""
-    typer.echo(to_json(data))
+    # Not typer.echo: on a pipe it runs a regex over the text for colour codes, which JSON never
+    # holds (it escapes control characters); 0.015 s of the 7.8 MB of 10,000 learners.
+    sys.stdout.write(to_json(data) + "\n")
 
 
 def emit_rows(rows: list, *, as_json: bool, table) -> None:
