@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 from sqlalchemy import Connection
 
 from progress_cli.analytics.dated import day_number, streak_on
 from progress_cli.catalog import Catalog
 from progress_cli.config import parse_as_of
-from progress_cli.services.risk import NO_RISK, store_peers, stored_learner_risks
+from progress_cli.services.risk import NO_RISK, store_peers
 from progress_cli.services.store_access import open_engine, read_catalog
 from progress_cli.store import derived_reads, queries, read_snapshot
 from progress_cli.store.models import iso_time
@@ -40,50 +41,56 @@ def learner_figures(conn: Connection, catalog: Catalog, tz: ZoneInfo,
     yesterday reads 0; the events counted then); with it, computed from the events.
     """
     if as_of is None:
-        progress, modules, risks = _stored(conn)
-        names = queries.all_learner_names(conn)
-        # the learners not recomputed since migration 11 (or never: the roster's without events) are counted now
-        uncounted = [lid for lid in names if progress.get(lid, {}).get("events") is None]
-        scanned = queries.learner_rows(conn, uncounted if len(uncounted) <= 500 else None) if uncounted else []
-        counted = {r["learner_id"]: r for r in scanned}
-        base = [counted.get(lid) or {"learner_id": lid, "name": name, "events": progress[lid]["events"], "last": None}
-                for lid, name in names.items()]
-    else:
-        base = queries.learner_rows(conn)
-        progress, modules, risks = _computed(conn, catalog, tz, as_of)
-    today = (as_of or dt.datetime.now(dt.timezone.utc)).astimezone(tz).date()
+        return _stored(conn, _day(dt.datetime.now(dt.timezone.utc), tz))
+    progress, modules, risks = _computed(conn, catalog, tz, as_of)
+    today = _day(as_of, tz)
     out = {}
-    for r in base:
+    for r in queries.learner_rows(conn):
         lid = r["learner_id"]
-        p = progress.get(lid, {})
-        ids, levels = (modules.get(lid) or ([], []))[:2]
+        p = progress.get(lid)
         risk = risks.get(lid, NO_RISK)
-        last = p["last_activity"] if p else (None if as_of else r["last"])
-        out[lid] = {
-            "learner_id": lid,
-            "name": r["name"],
-            "total_progress": p.get("total_progress"),
-            "streak_days": _current_streak(p, today),
-            "last_activity": iso_time(last),
-            "readiness": dict(zip(ids, levels)),
-            "events": r["events"] or 0,
-            "risk": risk["risk"],
-            "at_risk": risk["at_risk"],
-            "risk_module": risk["module_id"],
-            "reasons": risk["reasons"],
-        }
+        out[lid] = _row(lid, r["name"], p and p["total_progress"],
+                        p and streak_on(p["last_active_day"], p["streak_days"], today),
+                        p and p["last_activity"], r["events"], modules.get(lid),
+                        (risk["risk"], risk["at_risk"], risk["module_id"], risk["reasons"]))
     return out, modules
 
 
-def _current_streak(progress: dict, today: dt.date) -> int | None:
-    if "streak_days" not in progress:
-        return None  # never recomputed
-    return streak_on(progress.get("last_active_day"), progress["streak_days"], day_number(today))
+def _stored(conn: Connection, today: int) -> tuple[dict[str, dict], dict[str, list]]:
+    """learner_figures from the last recompute: one row per learner."""
+    listing = derived_reads.learner_listing(conn)
+    texts = [(row[0], row[8]) for row in listing if row[2]]  # the recomputed learners' modules
+    if all(text is not None for _, text in texts):
+        modules = {lid: orjson.loads(text) for lid, text in texts}
+    else:
+        modules = derived_reads.module_columns(conn)
+    # the learners not recomputed since migration 11 (or never: the roster's without events) are counted now
+    uncounted = [row[0] for row in listing if row[7] is None]
+    scanned = queries.learner_rows(conn, uncounted if len(uncounted) <= 500 else None) if uncounted else []
+    counted = {r["learner_id"]: r for r in scanned}
+    out = {}
+    for lid, name, recomputed, total, streak, last_day, last, events, _, *risk in listing:
+        if events is None:
+            events = counted[lid]["events"]
+        if not recomputed:
+            last = counted[lid]["last"]
+        reasons = risk[3]
+        out[lid] = _row(lid, name, total, streak_on(last_day, streak, today) if recomputed else None, last, events,
+                        modules.get(lid), (risk[0], bool(risk[1]), risk[2], [] if reasons is None else orjson.loads(reasons)))
+    return out, modules
 
 
-def _stored(conn) -> tuple[dict, dict, dict]:
-    progress, modules = derived_reads.listing_rows(conn)
-    return progress, modules, stored_learner_risks(conn)
+def _row(lid: str, name: str | None, total: float | None, streak: int | None, last: str | None,
+         events: int | None, modules: list | None, risk: tuple) -> dict[str, Any]:
+    """The row `learners --json` prints; `risk`: (risk, at_risk, risk module, reasons)."""
+    ids, levels = (modules or ([], []))[:2]
+    return {"learner_id": lid, "name": name, "total_progress": total, "streak_days": streak,
+            "last_activity": iso_time(last), "readiness": dict(zip(ids, levels)), "events": events or 0,
+            "risk": risk[0], "at_risk": risk[1], "risk_module": risk[2], "reasons": risk[3]}
+
+
+def _day(moment: dt.datetime, tz: ZoneInfo) -> int:
+    return day_number(moment.astimezone(tz).date())
 
 
 def _computed(conn, catalog: Catalog, tz: ZoneInfo, moment: dt.datetime) -> tuple[dict, dict, dict]:

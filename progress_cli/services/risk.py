@@ -6,13 +6,10 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import orjson
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from progress_cli.json_output import to_json
 from progress_cli.store import queries
-from progress_cli.store.derived import MODULE_RISK as MR
-from progress_cli.store.dialect import driver_rows
 from progress_cli.store.models import STORED_TIME, stored_time
 
 NO_RISK = {"risk": None, "at_risk": False, "module_id": None, "reasons": []}
@@ -77,15 +74,6 @@ def stored_rows(module_risks: dict[str, list[dict]]) -> list[dict[str, Any]]:
                   "at_risk": is_at_risk(m["risk"]), "reasons": to_json(m["reasons"], indent=None),
                   "target_date": m["target_date"], "top": m["module_id"] == top} for m in modules]
     return rows
-
-
-def stored_learner_risks(conn: Connection) -> dict[str, dict[str, Any]]:
-    """{learner_id: {"risk", "at_risk", "module_id", "reasons"}} from the last recompute
-    (without importing the analytics: `learners` stays fast)."""
-    query = select(MR.c.learner_id, MR.c.module_id, MR.c.risk, MR.c.at_risk, MR.c.reasons).where(MR.c.top == True)  # noqa: E712
-    return {learner_id: {"risk": risk, "at_risk": bool(at_risk), "module_id": module_id,
-                         "reasons": orjson.loads(reasons)}
-            for learner_id, module_id, risk, at_risk, reasons in driver_rows(conn, query)}  # 10k rows: no Row objects
 
 
 def read_peers(conn: Connection, moment: dt.datetime, tz: ZoneInfo, *, stored: bool,

@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, exists, select
 
 from progress_cli.store import queries
 from progress_cli.store.dialect import driver_rows
 from progress_cli.store.derived import ACHIEVEMENT_PROGRESS as STATES
-from progress_cli.store.derived import DAILY_ACTIVITY, LEARNER_PROGRESS, MODULE_PROGRESS, SESSIONS, SKILL_PROGRESS
-from progress_cli.store.models import EVENTS, MODULES, VOIDS
+from progress_cli.store.derived import DAILY_ACTIVITY, LEARNER_PROGRESS, MODULE_PROGRESS, MODULE_RISK, SESSIONS, SKILL_PROGRESS
+from progress_cli.store.models import EVENTS, LEARNERS, MODULES, VOIDS
 
 PROGRESS = LEARNER_PROGRESS
 
@@ -71,27 +70,32 @@ def stored_rows(conn: Connection, learner_id: str) -> dict[str, list[dict[str, A
     }
 
 
-def listing_rows(conn: Connection) -> tuple[dict[str, dict], dict[str, list]]:
-    """Every recomputed learner's figures (total_progress, streak_days, last_active_day,
-    last_activity, events) and modules (catalog order), as `learners` and the leaderboard list
-    them: ({learner_id: row}, {learner_id: [module_ids, readiness levels, completion rates,
-    attempts]}). One row per learner (learner_progress.modules, migration 11), or the
-    module_progress rows of a store not recomputed since."""
-    progress, modules = {}, {}
-    query = select(PROGRESS.c.learner_id, PROGRESS.c.total_progress, PROGRESS.c.streak_days,
-                   PROGRESS.c.last_active_day, PROGRESS.c.last_activity, PROGRESS.c.events, PROGRESS.c.modules)
-    for learner_id, total, streak, last_day, last, events, listed in driver_rows(conn, query):  # 10k rows: no Row objects
-        progress[learner_id] = {"total_progress": total, "streak_days": streak, "last_active_day": last_day,
-                                "last_activity": last, "events": events}
-        modules[learner_id] = listed
-    if all(m is not None for m in modules.values()):
-        return progress, {lid: orjson.loads(text) for lid, text in modules.items()}
+def learner_listing(conn: Connection) -> list[tuple]:
+    """Every learner, by id, with what their last recompute stored, in one query (10,000 rows: no
+    Row objects): (learner_id, name, recomputed, total_progress, streak_days, last_active_day,
+    last_activity, events, modules, risk, at_risk, risk_module, reasons). Before a recompute the
+    figures are None; `events` and `modules` (JSON: [module ids, readiness levels, completion
+    rates, attempts], catalog order) are None until one since migration 11; the four risk
+    fields, the learner's top module_risk row, None without one (`reasons` as JSON text)."""
+    L, P, R = LEARNERS, PROGRESS, MODULE_RISK
+    query = (select(L.c.learner_id, L.c.name, P.c.learner_id.is_not(None), P.c.total_progress, P.c.streak_days,
+                    P.c.last_active_day, P.c.last_activity, P.c.events, P.c.modules,
+                    R.c.risk, R.c.at_risk, R.c.module_id, R.c.reasons)
+             .join(P, P.c.learner_id == L.c.learner_id, isouter=True)
+             .join(R, (R.c.learner_id == L.c.learner_id) & (R.c.top == True), isouter=True)  # noqa: E712
+             .order_by(L.c.learner_id))
+    return driver_rows(conn, query)
+
+
+def module_columns(conn: Connection) -> dict[str, list]:
+    """{learner_id: [module ids, readiness levels, completion rates, attempts]} from the
+    module_progress rows (catalog order): a store not recomputed since migration 11."""
     mp = MODULE_PROGRESS
     query = (select(mp.c.learner_id, mp.c.module_id, mp.c.readiness, mp.c.completion_rate, mp.c.attempts)
              .join(MODULES, MODULES.c.module_id == mp.c.module_id, isouter=True)
              .order_by(mp.c.learner_id, MODULES.c.position.is_(None), MODULES.c.position, mp.c.module_id))
-    modules = {}
+    modules: dict[str, list] = {}
     for learner_id, *values in driver_rows(conn, query):
         for column, value in zip(modules.setdefault(learner_id, [[], [], [], []]), values):
             column.append(value)
-    return progress, modules
+    return modules

@@ -65,7 +65,7 @@ def has_voids(conn: Connection) -> bool:
 
 def learner_rows(conn: Connection, learner_ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Every learner (or these) with name, event count and last activity (UTC text), by id: a
-    scan of their events (derived_reads.listing_rows has the counts of the last recompute)."""
+    scan of their events (derived_reads.learner_listing has the counts of the last recompute)."""
     live = EVENTS.c.voided == False  # noqa: E712
     stats = select(EVENTS.c.learner_id, func.count().label("events"), func.max(EVENTS.c.timestamp).label("last"))
     if learner_ids is not None:
