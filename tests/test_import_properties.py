@@ -1543,6 +1543,7 @@ def test_seed_session_metadata_that_is_no_object(meta):
 @given(first=st.one_of(garbage_line, st.sampled_from(["[]", "[1]", "{bad", '{"a": 1', "[{}]"])),
        fmt=st.sampled_from(["jsonl", "auto", "xapi"]), n=st.integers(1, 3))
 @example(first="{bad", fmt="jsonl", n=1)
+@example(first="[:", fmt="auto", n=1)  # an array that breaks before its first element: JSON Lines
 def test_a_bad_first_line_does_not_lose_the_file(first, fmt, n):
     if fmt == "auto":
         assume(first.lstrip()[:1] in ("{", "["))  # else: a clear "does not start with JSON" error

@@ -100,7 +100,18 @@ def json_document(fh: TextIO, member: str | None = None) -> Iterator[Item]:
     buffer = fh.read(_CHUNK)
     start = _skip_ws(buffer, 0)
     if start < len(buffer) and buffer[start] == "[":
-        yield from _array_items(fh, buffer, start + 1)
+        tape = _Tape(fh, buffer)
+        items = _array_items(tape, buffer, start + 1)
+        first = next(items, None)
+        if first is not None and isinstance(first[1], RowRejected):
+            text = tape.replay()  # an array broken before its first element: JSON Lines whose
+            if _holds_object_lines(text):  # first line is broken? keep every good line
+                yield from json_lines(io.StringIO(text))
+                return
+        tape.stop()
+        if first is not None:
+            yield first
+        yield from items
         return
     if member is not None and start < len(buffer) and buffer[start] == "{":
         tape = _Tape(fh, buffer)
