@@ -56,16 +56,19 @@ def learner_figures(conn: Connection, catalog: Catalog, tz: ZoneInfo,
     return out, modules
 
 
+_RECOMPUTED, _EVENTS, _MODULES = (derived_reads.LISTING.index(c) for c in ("recomputed", "events", "modules"))
+
+
 def _stored(conn: Connection, today: int) -> tuple[dict[str, dict], dict[str, list]]:
     """learner_figures from the last recompute: one row per learner."""
     listing = derived_reads.learner_listing(conn)
-    texts = [(row[0], row[8]) for row in listing if row[2]]  # the recomputed learners' modules
+    texts = [(row[0], row[_MODULES]) for row in listing if row[_RECOMPUTED]]
     if all(text is not None for _, text in texts):
         modules = {lid: orjson.loads(text) for lid, text in texts}
     else:
         modules = derived_reads.module_columns(conn)
     # the learners not recomputed since migration 11 (or never: the roster's without events) are counted now
-    uncounted = [row[0] for row in listing if row[7] is None]
+    uncounted = [row[0] for row in listing if row[_EVENTS] is None]
     scanned = queries.learner_rows(conn, uncounted if len(uncounted) <= 500 else None) if uncounted else []
     counted = {r["learner_id"]: r for r in scanned}
     out = {}

@@ -70,10 +70,13 @@ def stored_rows(conn: Connection, learner_id: str) -> dict[str, list[dict[str, A
     }
 
 
+LISTING = ("learner_id", "name", "recomputed", "total_progress", "streak_days", "last_active_day", "last_activity",
+           "events", "modules", "risk", "at_risk", "risk_module", "reasons")
+
+
 def learner_listing(conn: Connection) -> list[tuple]:
     """Every learner, by id, with what their last recompute stored, in one query (10,000 rows: no
-    Row objects): (learner_id, name, recomputed, total_progress, streak_days, last_active_day,
-    last_activity, events, modules, risk, at_risk, risk_module, reasons). Before a recompute the
+    Row objects), as tuples of LISTING. Before a recompute the
     figures are None; `events` and `modules` (JSON: [module ids, readiness levels, completion
     rates, attempts], catalog order) are None until one since migration 11; the four risk
     fields, the learner's top module_risk row, None without one (`reasons` as JSON text)."""
