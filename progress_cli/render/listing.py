@@ -53,7 +53,9 @@ class Listing:
         styles: dict[str, Style] = {}
 
         def segment(text: str, style: str) -> Segment:
-            return Segment(text, styles.get(style) or styles.setdefault(style, Style.parse(style)))
+            if style not in styles:
+                styles[style] = Style.parse(style)
+            return Segment(text, styles[style])
 
         yield Segment(self.title, Style(italic=True))
         yield Segment.line()
