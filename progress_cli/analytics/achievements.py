@@ -21,8 +21,7 @@ from progress_cli.analytics.achievement_progress import OPS, PACE_DAYS, paced, p
 from progress_cli.analytics.aggregates import daily, streaks
 from progress_cli.analytics.metrics import Timeline
 from progress_cli.analytics.prepare import Prepared
-from progress_cli.analytics.rows import by_learner
-from progress_cli.analytics.rows import rows as frame_rows
+from progress_cli.analytics.rows import daily_by_learner
 from progress_cli.catalog import Achievement
 
 ACHIEVEMENT_COLUMNS = [
@@ -170,11 +169,11 @@ def weekly_goal_run(prepared: Prepared, days: pd.DataFrame) -> np.ndarray:
     goal (`dated.weekly_goal_weeks` of each learner's rows of `daily(prepared)`)."""
     out = np.zeros(len(prepared.learners))
     goal = prepared.catalog.weekly_goal_minutes
-    if goal <= 0 or days.empty:
+    if goal <= 0:
         return out
     index = {learner: i for i, learner in enumerate(prepared.learners)}
-    for learner, rows in by_learner(frame_rows(days, ["learner_id", "day", "practice_s"])).items():
-        out[index[learner]] = dated.weekly_goal_weeks([{**r, "day": r["day"][:10]} for r in rows], prepared.today, goal)
+    for learner, rows in daily_by_learner(days, ["practice_s"]).items():
+        out[index[learner]] = dated.weekly_goal_weeks(rows, prepared.today, goal)
     return out
 
 

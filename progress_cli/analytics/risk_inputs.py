@@ -13,7 +13,7 @@ from progress_cli.analytics.analysis import Analysis
 from progress_cli.analytics.risk import (
     PRACTICE_WEEKS, RECENT_SCORES, ModulePeers, PendingRisk, RiskInputs, complete_risks, module_risk, pending_inputs,
 )
-from progress_cli.analytics.rows import by_learner, rows
+from progress_cli.analytics.rows import by_learner, daily_by_learner, rows
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -66,7 +66,7 @@ def pending_risks(analysis: Analysis) -> list[PendingRisk]:
     t = analysis.tasks
     for key, task in zip(t["learner_idx"].to_numpy() * n_mod + t["module_idx"].to_numpy(), t["task_id"]):
         touched.setdefault(int(key), set()).add(task)
-    days = by_learner(rows(analysis.daily, ["learner_id", "day", "practice_minutes"])) if not analysis.daily.empty else {}
+    days = daily_by_learner(analysis.daily, ["practice_minutes"])
     known = dict(zip(analysis.overall["learner_id"], analysis.overall["total_time_s"].to_numpy() > 0))
     learner_index = {lid: i for i, lid in enumerate(p.learners)}
     module_index = {mid: i for i, mid in enumerate(p.modules)}
@@ -75,7 +75,7 @@ def pending_risks(analysis: Analysis) -> list[PendingRisk]:
                                                                 "completed_tasks", "completion_rate"])).items():
         base = learner_index[learner] * n_mod
         keys = {m["module_id"]: base + module_index[m["module_id"]] for m in modules}
-        practice = _iso_days(days.get(learner, []))
+        practice = days.get(learner, [])
         out += pending_inputs(
             learner, modules, catalog=p.catalog, today=today,
             last_days={m: _EPOCH + dt.timedelta(days=last_day[k]) for m, k in keys.items() if k in last_day},
@@ -99,7 +99,3 @@ def _recent_scores(ev, n_mod: int) -> dict[int, float]:
     means = g.segment_sums(score, starts) / counts.astype(float)
     return dict(zip(pair[starts].tolist(), means.tolist()))
 
-
-def _iso_days(days: list[dict]) -> list[dict]:
-    """Daily rows with the day as an ISO date (the frame's rows carry a datetime text)."""
-    return [{**d, "day": d["day"][:10]} for d in days]

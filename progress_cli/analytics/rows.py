@@ -43,3 +43,12 @@ def by_learner(items: list[dict], key: str = "learner_id") -> dict[str, list[dic
 
 def one_per_learner(items: list[dict], key: str = "learner_id") -> dict[str, dict]:
     return {item[key]: item for item in items}
+
+
+def daily_by_learner(days: pd.DataFrame, columns: Iterable[str]) -> dict[str, list[dict]]:
+    """Each learner's rows of a `daily` frame (`day` and `columns`), the day as an ISO date
+    (the frame's day is a datetime): the rows `analytics.dated` reads."""
+    if days.empty:
+        return {}
+    grouped = by_learner(rows(days, ["learner_id", "day", *columns]))
+    return {learner: [{**r, "day": r["day"][:10]} for r in found] for learner, found in grouped.items()}
