@@ -119,3 +119,16 @@ def test_font_option_takes_a_ttf_and_refuses_other_files(cli, sample, tmp_path):
     result = cli("report", "--week", "--learner", "zoe", "--format", "pdf", "--font", bad, "--out", tmp_path,
                  *AS_OF, code=1)
     assert result.stderr.startswith(f"Error: --font {bad}: not a TrueType/OpenType font")
+
+
+def test_letters_only_the_last_footer_draws_are_in_the_embedded_font(font_cache, monkeypatch):  # noqa: F811
+    # fpdf2 draws the last page's footer inside output(): the faces are cut after it
+    monkeypatch.setenv("PROGRESS_CACHE_DIR", str(font_cache))
+    from progress_cli.render.pdf_doc import Document
+    from progress_cli.render.pdf_fonts import choose_fonts
+
+    pdf = Document(paper="a4", fonts=choose_fonts("Team красные"), footer="Team красные", title="Team")
+    pdf.add_page()
+    pdf.title_block("Weekly team report", "Team", "16–22 Nov 2026")
+    reader = PdfReader(io.BytesIO(bytes(pdf.output())))
+    assert "Team красные" in reader.pages[0].extract_text()

@@ -36,12 +36,22 @@ class EmbeddedFonts:
         install_fonts(self, choice)
 
     def output(self, *args, **kwargs):
-        before_output(self)
+        # The faces are cut once the document is finished: fpdf2 draws the last page's footer
+        # inside output(), and a letter only the footer uses must be in the cut too.
+        kwargs.setdefault("output_producer_class", _CutFontsFirst)
         try:
             with cuts_reused():
                 return super().output(*args, **kwargs)
         finally:
             after_output(self)
+
+
+class _CutFontsFirst(fpdf_output.OutputProducer):
+    """fpdf2's writer, giving the faces their cut (`before_output`) when it starts."""
+
+    def bufferize(self):
+        before_output(self.fpdf)
+        return super().bufferize()
 
 
 def install_fonts(pdf, choice: FontChoice) -> None:
