@@ -11,9 +11,9 @@ from progress_cli.render.pdf_doc import Document
 from progress_cli.render.pdf_fast import fast_bullets, fast_table
 from progress_cli.render.pdf_fonts import choose_fonts
 from progress_cli.render.report_pdf import PdfResult, all_text
-from progress_cli.render.report_text import as_of_text
+from progress_cli.render.report_text import as_of_text, period_text
 
-_LEARNER_WIDTHS = [34, 9, 9, 14, 7, 9, 9, 22, 9, 16, 10]
+_LEARNER_WIDTHS = [34, 9, 9, 14, 9, 9, 9, 19, 11, 15, 10]  # each header fits whole
 _MODULE_WIDTHS = [30, 10, 11, 11, 10, 12, 10, 56]
 
 
@@ -25,7 +25,7 @@ def render_team_pdf(report: dict[str, Any], *, paper: str = "a4", font: str | No
     pdf.set_creation_date(dt.datetime.fromisoformat(report["as_of"]))
     s = text.SECTIONS
     pdf.add_page()
-    pdf.title_block(text.title(report), text.team_name(report), f"{text.subtitle(report)} · as of {as_of_text(report)}")
+    pdf.title_block(text.title(report), text.team_name(report), f"{period_text(report)} · as of {as_of_text(report)}")
     pdf.heading(s["headline"])
     pdf.key_values(text.headline_rows(report), key_width=28)
     pdf.heading(s["at_risk"])
