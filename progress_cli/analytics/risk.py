@@ -224,6 +224,8 @@ def _reason(kind: str, x: RiskInputs) -> str:
         above = x.recent_score - x.pass_mark
         if round(above, 9) < 0:
             return f"recent scores {x.recent_score:.0f}, pass mark {x.pass_mark:g}"
+        if f"{above:.0f}" == "0":  # not "only 0 above"
+            return f"recent scores {x.recent_score:.0f}, at the pass mark"
         return f"recent scores {x.recent_score:.0f}, only {above:.0f} above the pass mark"
     if kind == "idle":
         return f"no activity in {x.idle_days} days"

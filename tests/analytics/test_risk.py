@@ -44,6 +44,10 @@ def test_reasons_are_the_inputs_that_raise_the_risk_most_in_words_with_numbers()
     # idle 0.2298 x (ln 31 - ln 8) = 0.311 before score 0.4963 x (10 - 5)/10 = 0.248
     assert module_risk(inputs(due_not_started=0, recent_score=75.0, practice_minutes=600.0, idle_days=30))["reasons"] == [
         "no activity in 30 days", "recent scores 75, only 5 above the pass mark"]
+    # a mean above the pass mark by less than half a point reads "at" it, not "only 0 above";
+    # score 0.4963 x (10 - 0.4)/10 = 0.476 before idle 0.311
+    assert module_risk(inputs(due_not_started=0, recent_score=70.4, practice_minutes=600.0, idle_days=30))["reasons"] == [
+        "recent scores 70, at the pass mark", "no activity in 30 days"]
     on_track = module_risk(inputs(due_not_started=0, recent_score=95.0, practice_minutes=700.0, idle_days=1))
     assert on_track["reasons"] == []
     assert on_track["risk"] == pytest.approx(logistic(-0.0925 - 0.4963 * 2.5 + 0.2298 * math.log(2)), abs=1e-12)
